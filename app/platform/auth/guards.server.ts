@@ -1,0 +1,79 @@
+import { type AppLoadContext, data, redirect } from "react-router";
+import { appendAudit } from "../audit/audit.server";
+import { blindIndex } from "../crypto/keyring.server";
+import { db } from "../db/client.server";
+import { can, isStaff, type Permission } from "./permissions";
+import { readSessionToken, type ValidatedSession, validateSessionToken } from "./session.server";
+
+/** What every loader and action receives; guards need the request and the load context. */
+export type GuardArgs = { request: Request; context: AppLoadContext };
+
+const cache = new WeakMap<Request, Promise<ValidatedSession | null>>();
+
+/** Any session behind the cookie, including one still waiting for its TOTP step. */
+export function getAnySession(request: Request): Promise<ValidatedSession | null> {
+  let pending = cache.get(request);
+  if (!pending) {
+    const token = readSessionToken(request);
+    pending = token ? validateSessionToken(token) : Promise.resolve(null);
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+/** The signed-in user (login fully completed, TOTP included), or null. */
+export async function getSignedIn(request: Request): Promise<ValidatedSession | null> {
+  const found = await getAnySession(request);
+  return found?.session.mfaVerified ? found : null;
+}
+
+export function ipHashOf(context: AppLoadContext): string {
+  return blindIndex("ip", context.clientIp);
+}
+
+function loginRedirect(request: Request): never {
+  const url = new URL(request.url);
+  const redirectTo = `${url.pathname}${url.search}`;
+  throw redirect(`/connexion?redirectTo=${encodeURIComponent(redirectTo)}`);
+}
+
+async function deny(args: GuardArgs, signedIn: ValidatedSession, permission: string): Promise<never> {
+  await appendAudit(db(), {
+    actor: { userId: signedIn.user.id, label: signedIn.user.email },
+    action: "auth.permission.denied",
+    outcome: "denied",
+    targetType: "route",
+    targetId: new URL(args.request.url).pathname,
+    ipHash: ipHashOf(args.context),
+    details: { permission },
+  });
+  throw data({ message: "Vous n’avez pas accès à cette page." }, { status: 403 });
+}
+
+/** Throws a redirect to the login page when nobody is signed in. */
+export async function requireUser(args: GuardArgs): Promise<ValidatedSession> {
+  const signedIn = await getSignedIn(args.request);
+  if (!signedIn) loginRedirect(args.request);
+  return signedIn;
+}
+
+/** Signed in and holding `permission`; otherwise redirect (anonymous) or 403 (audited). */
+export async function requirePermission(args: GuardArgs, permission: Permission): Promise<ValidatedSession> {
+  const signedIn = await requireUser(args);
+  if (!can(signedIn.user.role, permission)) return deny(args, signedIn, permission);
+  return signedIn;
+}
+
+/** A member with a linked person record (the member space). */
+export async function requireMember(args: GuardArgs): Promise<ValidatedSession & { personId: string }> {
+  const signedIn = await requirePermission(args, "member-space:use");
+  if (!signedIn.user.personId) return deny(args, signedIn, "member-space:use");
+  return { ...signedIn, personId: signedIn.user.personId };
+}
+
+/** Any staff member (claims handler or admin). */
+export async function requireStaff(args: GuardArgs): Promise<ValidatedSession> {
+  const signedIn = await requireUser(args);
+  if (!isStaff(signedIn.user.role)) return deny(args, signedIn, "staff-space:use");
+  return signedIn;
+}

@@ -1,0 +1,47 @@
+/**
+ * Typed permissions. Checked on the server by guards; also used to hide UI the user cannot use.
+ * Default deny: a role has exactly the permissions listed here.
+ */
+export const PERMISSIONS = [
+  "member-space:use",
+  "staff-space:use",
+  "audit:read",
+  "mail:read",
+  "mail:retry",
+  "claims:process",
+  "services:close",
+  "services:request-reopen",
+  "services:approve-reopen",
+  "users:manage",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+export type Role = "MEMBER" | "CLAIMS_HANDLER" | "ADMIN";
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  MEMBER: ["member-space:use"],
+  CLAIMS_HANDLER: ["staff-space:use", "claims:process"],
+  ADMIN: [
+    "staff-space:use",
+    "audit:read",
+    "mail:read",
+    "mail:retry",
+    "claims:process",
+    "services:close",
+    "services:request-reopen",
+    "services:approve-reopen",
+    "users:manage",
+  ],
+};
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return ROLE_PERMISSIONS[role];
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function isStaff(role: Role): boolean {
+  return role !== "MEMBER";
+}
