@@ -1,0 +1,183 @@
+import { and, eq } from "drizzle-orm";
+import { appendAudit } from "~/platform/audit/audit.server";
+import { isStaff } from "~/platform/auth/permissions";
+import { verifyAgainstDummy, verifyPassword } from "~/platform/auth/password.server";
+import { createSession, invalidateSession } from "~/platform/auth/session.server";
+import { THROTTLE_RULES, blockedFor, hit, reset } from "~/platform/auth/throttle.server";
+import { matchTotp, totpKeyFromBase32 } from "~/platform/auth/totp";
+import { blindIndex, decryptField } from "~/platform/crypto/keyring.server";
+import type { Db } from "~/platform/db/client.server";
+import { sessions, users } from "~/platform/db/schema";
+import { normalizeEmail } from "./email";
+
+export type ClientInfo = { ipHash: string; userAgent: string | null };
+
+export type LoginResult =
+  | { kind: "throttled"; retryAfterSeconds: number }
+  | { kind: "invalid" }
+  | { kind: "signed-in"; token: string; expiresAt: Date; role: "MEMBER" | "CLAIMS_HANDLER" | "ADMIN" }
+  | { kind: "mfa-required"; token: string; expiresAt: Date };
+
+const accountKey = (email: string) => `login:account:${blindIndex("login-account", email)}`;
+const ipKey = (ipHash: string) => `login:ip:${ipHash}`;
+
+/**
+ * Password step of the login. Unknown e-mails, wrong passwords and disabled accounts give the
+ * same answer in the same time; failures count against both the account and the IP.
+ */
+export async function loginWithPassword(
+  db: Db,
+  input: { email: string; password: string; client: ClientInfo },
+  now = new Date(),
+): Promise<LoginResult> {
+  const email = normalizeEmail(input.email);
+  const blocked = Math.max(await blockedFor(db, accountKey(email), now), await blockedFor(db, ipKey(input.client.ipHash), now));
+  if (blocked > 0) {
+    await appendAudit(db, {
+      actor: { userId: null, label: "anonyme" },
+      action: "auth.login.throttled",
+      outcome: "denied",
+      ipHash: input.client.ipHash,
+      details: { account: blindIndex("audit-email", email) },
+    }, now);
+    return { kind: "throttled", retryAfterSeconds: blocked };
+  }
+
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  const passwordOk = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyAgainstDummy(input.password);
+  const staffWithoutMfa = user ? isStaff(user.role) && !user.totpEnabled : false;
+
+  if (!user || !passwordOk || user.status !== "ACTIVE" || staffWithoutMfa) {
+    return db.transaction(async (tx) => {
+      const accountBlocked = await hit(tx, accountKey(email), THROTTLE_RULES.loginAccount, now);
+      const ipBlocked = await hit(tx, ipKey(input.client.ipHash), THROTTLE_RULES.loginIp, now);
+      await appendAudit(tx, {
+        actor: user ? { userId: user.id, label: user.email } : { userId: null, label: "anonyme" },
+        action: "auth.login.failed",
+        outcome: "failure",
+        targetType: user ? "user" : undefined,
+        targetId: user?.id,
+        ipHash: input.client.ipHash,
+        details: {
+          reason: !user ? "unknown-account" : !passwordOk ? "bad-password" : user.status !== "ACTIVE" ? "disabled" : "staff-without-mfa",
+          ...(user ? {} : { account: blindIndex("audit-email", email) }),
+        },
+      }, now);
+      if (accountBlocked || ipBlocked) {
+        return { kind: "throttled", retryAfterSeconds: Math.ceil(THROTTLE_RULES.loginAccount.blockMs / 1000) } as const;
+      }
+      return { kind: "invalid" } as const;
+    });
+  }
+
+  const mfaRequired = user.totpEnabled;
+  return db.transaction(async (tx) => {
+    await reset(tx, accountKey(email));
+    const { token, session } = await createSession(
+      tx,
+      { userId: user.id, role: user.role, mfaVerified: !mfaRequired, ipHash: input.client.ipHash, userAgent: input.client.userAgent },
+      now,
+    );
+    if (!mfaRequired) await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
+    await appendAudit(tx, {
+      actor: { userId: user.id, label: user.email },
+      action: mfaRequired ? "auth.login.password-accepted" : "auth.login.succeeded",
+      outcome: "success",
+      targetType: "user",
+      targetId: user.id,
+      ipHash: input.client.ipHash,
+    }, now);
+    return mfaRequired
+      ? ({ kind: "mfa-required", token, expiresAt: session.expiresAt } as const)
+      : ({ kind: "signed-in", token, expiresAt: session.expiresAt, role: user.role } as const);
+  });
+}
+
+export type TotpResult =
+  | { kind: "throttled"; retryAfterSeconds: number }
+  | { kind: "invalid" }
+  | { kind: "expired" }
+  | { kind: "signed-in"; token: string; expiresAt: Date; role: "MEMBER" | "CLAIMS_HANDLER" | "ADMIN" };
+
+/**
+ * Second step: a TOTP code for a session waiting for it. On success the pending session is
+ * replaced by a new one (session id rotation at privilege change). A code is accepted once.
+ */
+export async function completeTotpStep(
+  db: Db,
+  input: { pendingSessionId: string; code: string; client: ClientInfo },
+  now = new Date(),
+): Promise<TotpResult> {
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, input.pendingSessionId), eq(sessions.mfaVerified, false)))
+    .limit(1);
+  if (!row || row.session.expiresAt <= now || !row.user.totpKeyEnc || row.user.status !== "ACTIVE") return { kind: "expired" };
+  const user = row.user;
+  const key = `totp:account:${user.id}`;
+  const blocked = await blockedFor(db, key, now);
+  if (blocked > 0) return { kind: "throttled", retryAfterSeconds: blocked };
+
+  const totpKey = totpKeyFromBase32(decryptField("users.totp_key", user.totpKeyEnc!));
+  const step = matchTotp(totpKey, input.code.replace(/\s/g, ""), now);
+  const replay = step !== null && user.totpLastStep !== null && step <= user.totpLastStep;
+
+  if (step === null || replay) {
+    return db.transaction(async (tx) => {
+      const nowBlocked = await hit(tx, key, THROTTLE_RULES.totpAccount, now);
+      await appendAudit(tx, {
+        actor: { userId: user.id, label: user.email },
+        action: "auth.mfa.failed",
+        outcome: "failure",
+        targetType: "user",
+        targetId: user.id,
+        ipHash: input.client.ipHash,
+        details: { reason: replay ? "code-replayed" : "bad-code" },
+      }, now);
+      if (nowBlocked) {
+        await invalidateSession(tx, input.pendingSessionId);
+        return { kind: "throttled", retryAfterSeconds: Math.ceil(THROTTLE_RULES.totpAccount.blockMs / 1000) } as const;
+      }
+      return { kind: "invalid" } as const;
+    });
+  }
+
+  return db.transaction(async (tx) => {
+    await invalidateSession(tx, input.pendingSessionId);
+    await reset(tx, key);
+    await tx.update(users).set({ totpLastStep: step, lastLoginAt: now }).where(eq(users.id, user.id));
+    const { token, session } = await createSession(
+      tx,
+      { userId: user.id, role: user.role, mfaVerified: true, ipHash: input.client.ipHash, userAgent: input.client.userAgent },
+      now,
+    );
+    await appendAudit(tx, {
+      actor: { userId: user.id, label: user.email },
+      action: "auth.login.succeeded",
+      outcome: "success",
+      targetType: "user",
+      targetId: user.id,
+      ipHash: input.client.ipHash,
+      details: { mfa: "totp" },
+    }, now);
+    return { kind: "signed-in", token, expiresAt: session.expiresAt, role: user.role } as const;
+  });
+}
+
+export async function logout(db: Db, input: { sessionId: string; userId: string; email: string; ipHash: string }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await invalidateSession(tx, input.sessionId);
+    await appendAudit(tx, {
+      actor: { userId: input.userId, label: input.email },
+      action: "auth.logout",
+      outcome: "success",
+      targetType: "user",
+      targetId: input.userId,
+      ipHash: input.ipHash,
+    });
+  });
+}

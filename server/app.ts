@@ -1,0 +1,156 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import { createRequestHandler } from "@react-router/express";
+import compression from "compression";
+import express from "express";
+import type { ServerBuild } from "react-router";
+import type { ViteDevServer } from "vite";
+import { isDatabaseEmpty, seedDemoData } from "~/features/demo/seed.server";
+import { config } from "~/platform/config/env.server";
+import { database } from "~/platform/db/client.server";
+import { applyMigrations } from "~/platform/db/migrate.server";
+import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
+import { isCrossSiteRequest } from "~/platform/http/csrf";
+import { createRoutePatternMatcher } from "~/platform/http/route-pattern";
+import { securityHeaders } from "~/platform/http/security-headers";
+import { startMailDispatcher } from "~/platform/mail/dispatcher.server";
+import { createTransportFromConfig } from "~/platform/mail/transports.server";
+import { logger } from "~/platform/observability/logger.server";
+import { httpDuration } from "~/platform/observability/metrics.server";
+import { registerOutboxMetrics } from "~/platform/mail/outbox-metrics.server";
+
+/*
+ * The Bascule HTTP server: security headers, same-origin check for state-changing requests,
+ * metrics and request logs around the React Router request handler. `server.js` at the project
+ * root loads this module (built into build/server/index.js, or through Vite in development).
+ */
+
+type Loader = () => Promise<ServerBuild>;
+
+export function createApp(options: { build: Loader | ServerBuild; vite?: ViteDevServer; matchRoute: (p: string) => string }) {
+  const cfg = config();
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", cfg.trustProxy);
+
+  app.use((req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.locals.nonce = randomBytes(16).toString("base64");
+    res.locals.requestId = randomUUID();
+    for (const [k, v] of Object.entries(
+      securityHeaders({ nonce: res.locals.nonce as string, https: cfg.secureCookies, dev: Boolean(options.vite) }),
+    )) {
+      res.setHeader(k, v);
+    }
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const route = req.path.startsWith("/assets/") ? "/assets" : options.matchRoute(req.path);
+      httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      if (res.statusCode >= 500) {
+        logger.warn({ requestId: res.locals.requestId, method: req.method, route, status: res.statusCode }, "request failed");
+      } else {
+        logger.debug({ requestId: res.locals.requestId, method: req.method, route, status: res.statusCode, ms: seconds * 1000 }, "request");
+      }
+    });
+    next();
+  });
+
+  app.use((req, res, next) => {
+    const cross = isCrossSiteRequest({
+      method: req.method,
+      host: req.headers.host,
+      secFetchSite: req.header("sec-fetch-site"),
+      origin: req.header("origin"),
+      trustedOrigins: [cfg.publicOrigin],
+    });
+    if (!cross) return next();
+    res
+      .status(403)
+      .type("text/plain; charset=utf-8")
+      .setHeader("Cache-Control", "no-store")
+      .send("Requête refusée : elle ne provient pas du site Bascule.");
+  });
+
+  app.use(compression());
+  if (options.vite) {
+    app.use(options.vite.middlewares);
+  } else {
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false }));
+    app.use(express.static("build/client", { maxAge: "1h", index: false }));
+  }
+
+  app.use((_req, res, next) => {
+    // Pages are personal or carry a per-response CSP nonce: never stored by any cache.
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  app.all(
+    "/{*splat}",
+    createRequestHandler({
+      build: options.build,
+      mode: options.vite ? "development" : "production",
+      getLoadContext(req, res) {
+        const requestId = res.locals.requestId as string;
+        return {
+          nonce: res.locals.nonce as string,
+          requestId,
+          clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+          logError(error: unknown) {
+            logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } }, "render error");
+          },
+        };
+      },
+    }),
+  );
+  return app;
+}
+
+export type RunningBascule = { server: Server; stop(): Promise<void> };
+
+/** Opens the database, migrates, seeds demo data into an empty database, and serves. */
+export async function start(options: { vite?: ViteDevServer } = {}): Promise<RunningBascule> {
+  const cfg = config();
+  const handle = await openConfiguredDatabase(cfg);
+  await applyMigrations(handle);
+  if (cfg.seedOnEmpty && (await isDatabaseEmpty(handle.db))) {
+    logger.info("empty database: seeding synthetic demo data");
+    const report = await seedDemoData(handle.db, { log: (msg) => logger.info(msg) });
+    logger.info({ report }, "demo data seeded");
+  }
+  registerOutboxMetrics();
+
+  const transport = createTransportFromConfig(cfg);
+  const dispatcher = startMailDispatcher({ db: () => database().db, transport, intervalMs: 2_000, from: cfg.mailFrom, logger });
+
+  const build: Loader | ServerBuild = options.vite
+    ? () => options.vite!.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>
+    : ((await import("virtual:react-router/server-build")) as unknown as ServerBuild);
+  const manifest = options.vite ? {} : (build as ServerBuild).routes;
+  const matchRoute = createRoutePatternMatcher(manifest);
+  const app = createApp({ build, vite: options.vite, matchRoute });
+
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(cfg.port, cfg.host, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  logger.info({ port: cfg.port, database: handle.mode, env: cfg.env }, `Bascule listening on ${cfg.publicOrigin}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info("shutting down: draining requests");
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      await dispatcher.stop();
+      await transport.close?.();
+      await handle.close();
+      logger.info("stopped cleanly");
+    })();
+    return stopping;
+  };
+  return { server, stop };
+}

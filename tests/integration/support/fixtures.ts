@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "~/platform/auth/password.server";
+import { encryptField } from "~/platform/crypto/keyring.server";
+import type { Db } from "~/platform/db/client.server";
+import { contracts, formulas, persons, users } from "~/platform/db/schema";
+
+/** Minimal rows for use-case tests; the full synthetic data set is the seed's job. */
+export const TEST_PASSWORD = "une phrase de passe solide";
+export const TEST_TOTP_BASE32 = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+let passwordHash: Promise<string> | undefined;
+const hashed = () => (passwordHash ??= hashPassword(TEST_PASSWORD));
+const unique = () => randomBytes(4).toString("hex");
+
+export async function createMemberPerson(db: Db, overrides: { memberNumber?: string; birthDate?: string; email?: string } = {}) {
+  const [formula] = await db
+    .insert(formulas)
+    .values({ code: `T${unique()}`, name: "Test", description: "Formule de test", tariffMultiplierPermille: 1000, validFrom: "2024-01-01" })
+    .returning();
+  const [contract] = await db
+    .insert(contracts)
+    .values({ number: `CT-${unique()}`, kind: "INDIVIDUAL", status: "ACTIVE", formulaId: formula!.id, startDate: "2024-01-01", departement: "83" })
+    .returning();
+  const [person] = await db
+    .insert(persons)
+    .values({
+      contractId: contract!.id,
+      role: "MEMBER",
+      memberNumber: overrides.memberNumber ?? `A${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`,
+      firstName: "Camille",
+      lastName: "Testeur",
+      birthDate: overrides.birthDate ?? "1980-05-17",
+      nirEnc: encryptField("persons.nir", "180058312345678"),
+      nirHint: "180057",
+      email: overrides.email ?? `camille.${unique()}@exemple.fr`,
+      coveredFrom: "2024-01-01",
+    })
+    .returning();
+  return person!;
+}
+
+export async function createUser(
+  db: Db,
+  input: { role: "MEMBER" | "CLAIMS_HANDLER" | "ADMIN"; email?: string; withTotp?: boolean; personId?: string },
+) {
+  const [user] = await db
+    .insert(users)
+    .values({
+      email: input.email ?? `user.${unique()}@exemple.fr`,
+      role: input.role,
+      displayName: "Camille Testeur",
+      personId: input.personId ?? null,
+      passwordHash: await hashed(),
+      totpEnabled: Boolean(input.withTotp),
+      totpKeyEnc: input.withTotp ? encryptField("users.totp_key", TEST_TOTP_BASE32) : null,
+    })
+    .returning();
+  return user!;
+}
