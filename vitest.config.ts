@@ -1,11 +1,18 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// CI collects machine-readable results of every run to print one closing summary line.
+const reportDir = process.env.CI_REPORT_DIR;
+const reporters = reportDir
+  ? ["default", ["json", { outputFile: `${reportDir}/vitest-${process.env.npm_lifecycle_event ?? "run"}-${process.pid}.json` }] as const]
+  : ["default"];
+
 // Vitest runs without the React Router plugin: unit tests target pure modules and
 // use-cases, never the route tree.
 export default defineConfig({
   resolve: { alias: { "~": path.resolve(import.meta.dirname, "app") } },
   test: {
+    reporters: reporters as never,
     env: { BASCULE_ENV: "test", LOG_LEVEL: "silent" },
     setupFiles: ["./tests/setup/fail-on-console-error.ts"],
     projects: [

@@ -1,5 +1,5 @@
 import type { FieldMetadata } from "@conform-to/react";
-import { PASSWORD_MIN_LENGTH } from "~/platform/auth/password-policy";
+import { PASSWORD_MIN_LENGTH } from "~/platform/auth/password-rules";
 import { TextField } from "./form";
 
 /** New password + confirmation, with the rule stated up front (no composition rules). */

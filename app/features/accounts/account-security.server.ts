@@ -1,7 +1,8 @@
 import { and, eq, ne } from "drizzle-orm";
 import { appendAudit } from "~/platform/audit/audit.server";
 import { isStaff } from "~/platform/auth/permissions";
-import { checkPassword, type PasswordProblem } from "~/platform/auth/password-policy";
+import { checkPassword } from "~/platform/auth/password-policy.server";
+import type { PasswordProblem } from "~/platform/auth/password-rules";
 import { hashPassword, verifyPassword } from "~/platform/auth/password.server";
 import { matchTotp, newTotpKey, totpKeyFromBase32, totpKeyToBase32, totpUri } from "~/platform/auth/totp";
 import { DecryptionError, decryptField, encryptField } from "~/platform/crypto/keyring.server";

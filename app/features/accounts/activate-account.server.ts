@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { appendAudit } from "~/platform/audit/audit.server";
-import { checkPassword, type PasswordProblem } from "~/platform/auth/password-policy";
+import { checkPassword } from "~/platform/auth/password-policy.server";
+import type { PasswordProblem } from "~/platform/auth/password-rules";
 import { hashPassword } from "~/platform/auth/password.server";
 import { createSession } from "~/platform/auth/session.server";
 import { THROTTLE_RULES, blockedFor, hit } from "~/platform/auth/throttle.server";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/platform/auth/password-policy";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/platform/auth/password-rules";
 
 /* Form schemas shared by the browser (instant feedback) and the server (the authority). */
 

@@ -33,26 +33,27 @@ export async function appendAudit(outer: DbOrTx, entry: AuditEntry, now: Date = 
   // advisory lock is held until the entry is committed.
   await outer.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [last] = await tx
-    .select({ seq: auditLog.seq, hash: auditLog.hash })
-    .from(auditLog)
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const seq = (last?.seq ?? 0) + 1;
-  const at = new Date(Math.floor(now.getTime()));
-  const content: AuditContent = {
-    seq,
-    at: at.toISOString(),
-    actorUserId: entry.actor.userId,
-    actorLabel: entry.actor.label,
-    action: entry.action,
-    outcome: entry.outcome,
-    targetType: entry.targetType ?? null,
-    targetId: entry.targetId ?? null,
-    ipHash: entry.ipHash ?? null,
-    details: entry.details ?? {},
-  };
+    const [last] = await tx
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const seq = (last?.seq ?? 0) + 1;
+    const at = new Date(Math.floor(now.getTime()));
+    const content: AuditContent = {
+      seq,
+      at: at.toISOString(),
+      actorUserId: entry.actor.userId,
+      actorLabel: entry.actor.label,
+      action: entry.action,
+      outcome: entry.outcome,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      ipHash: entry.ipHash ?? null,
+      // Hashed exactly as PostgreSQL will store and return it (dates as strings, no undefined).
+      details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
+    };
     await tx.insert(auditLog).values({ ...content, at, prevHash, hash: entryHash(prevHash, content) });
   });
 }

@@ -11,7 +11,7 @@ import {
 } from "~/features/accounts/account-security.server";
 import { changePasswordSchema, disableTotpSchema, enableTotpSchema } from "~/features/accounts/schemas";
 import { ipHashOf, requireMember } from "~/platform/auth/guards.server";
-import { PASSWORD_MESSAGES } from "~/platform/auth/password-policy";
+import { PASSWORD_MESSAGES } from "~/platform/auth/password-rules";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { FormErrors, SubmitButton, TextField } from "~/ui/form";

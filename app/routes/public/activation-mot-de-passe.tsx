@@ -5,7 +5,7 @@ import { activationTokenIsUsable, completeActivation } from "~/features/accounts
 import { newPasswordSchema } from "~/features/accounts/schemas";
 import { redirectWithSession } from "~/platform/auth/cookies.server";
 import { ipHashOf } from "~/platform/auth/guards.server";
-import { PASSWORD_MESSAGES } from "~/platform/auth/password-policy";
+import { PASSWORD_MESSAGES } from "~/platform/auth/password-rules";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { FormErrors, SubmitButton } from "~/ui/form";

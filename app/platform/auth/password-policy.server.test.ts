@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPassword } from "./password-policy";
+import { checkPassword } from "./password-policy.server";
 
 describe("checkPassword", () => {
   it.each([

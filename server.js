@@ -1,0 +1,39 @@
+// Launches Bascule. Production: `node server.js` serves the build (run `npm run build` first;
+// `npm start` does both). Development: `node server.js --dev` serves through Vite with HMR.
+const dev = process.argv.includes("--dev");
+if (!dev) process.env.NODE_ENV ??= "production";
+
+let mod;
+let vite;
+if (dev) {
+  const { createServer } = await import("vite");
+  vite = await createServer({ server: { middlewareMode: true }, appType: "custom" });
+  mod = await vite.ssrLoadModule("./server/app.ts");
+} else {
+  mod = await import("./build/server/index.js");
+}
+
+let running;
+try {
+  running = await mod.start({ vite });
+} catch (err) {
+  console.error(`Bascule could not start: ${err instanceof Error ? err.message : String(err)}`);
+  await vite?.close();
+  process.exit(1);
+}
+
+let signalled = false;
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
+    running
+      .stop()
+      .then(() => vite?.close())
+      .then(() => process.exit(0))
+      .catch((err) => {
+        console.error(`Unclean shutdown: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      });
+  });
+}
