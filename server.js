@@ -17,7 +17,7 @@ let running;
 try {
   running = await mod.start({ vite });
 } catch (err) {
-  console.error(`Bascule could not start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`Bascule could not start: ${mod.describeStartupError(err)}`);
   await vite?.close();
   process.exit(1);
 }
@@ -32,7 +32,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
       .then(() => vite?.close())
       .then(() => process.exit(0))
       .catch((err) => {
-        console.error(`Unclean shutdown: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(`Unclean shutdown: ${mod.describeStartupError(err)}`);
         process.exit(1);
       });
   });

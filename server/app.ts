@@ -16,6 +16,7 @@ import { securityHeaders } from "~/platform/http/security-headers";
 import { startMailDispatcher } from "~/platform/mail/dispatcher.server";
 import { createTransportFromConfig } from "~/platform/mail/transports.server";
 import { logger } from "~/platform/observability/logger.server";
+import { scrubText } from "~/platform/observability/redact";
 import { httpDuration } from "~/platform/observability/metrics.server";
 import { registerOutboxMetrics } from "~/platform/mail/outbox-metrics.server";
 
@@ -104,6 +105,16 @@ export function createApp(options: { build: Loader | ServerBuild; vite?: ViteDev
     }),
   );
   return app;
+}
+
+/**
+ * One line explaining why the server could not start. Query errors carry their SQL parameters
+ * (possibly personal data): only the database's own message is kept, scrubbed.
+ */
+export function describeStartupError(err: unknown): string {
+  const root = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const message = root instanceof Error ? root.message : String(root);
+  return scrubText(message).slice(0, 500);
 }
 
 export type RunningBascule = { server: Server; stop(): Promise<void> };

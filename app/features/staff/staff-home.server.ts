@@ -1,6 +1,7 @@
-import { and, count, eq, gte, sql } from "drizzle-orm";
+import { and, count, eq, gte } from "drizzle-orm";
 import type { Db } from "~/platform/db/client.server";
-import { auditLog, contracts, mailOutbox, persons } from "~/platform/db/schema";
+import { auditLog, contracts, persons } from "~/platform/db/schema";
+import { outboxBacklog } from "~/platform/mail/dispatcher.server";
 
 /** Figures shown on the back-office home page. */
 export async function getStaffHome(db: Db, now = new Date()) {
@@ -12,17 +13,13 @@ export async function getStaffHome(db: Db, now = new Date()) {
       .select({ n: count() })
       .from(auditLog)
       .where(and(eq(auditLog.action, "auth.login.failed"), gte(auditLog.at, since))),
-    db
-      .select({ status: mailOutbox.status, n: sql<number>`count(*)::int` })
-      .from(mailOutbox)
-      .groupBy(mailOutbox.status),
+    outboxBacklog(db, now),
   ]);
-  const mailBy = Object.fromEntries(mail.map((m) => [m.status, m.n])) as Partial<Record<"PENDING" | "SENT" | "DEAD", number>>;
   return {
     protectedPersons: people?.n ?? 0,
     activeContracts: activeContracts?.n ?? 0,
     failedLogins24h: failedLogins?.n ?? 0,
-    mailPending: mailBy.PENDING ?? 0,
-    mailDead: mailBy.DEAD ?? 0,
+    mailPending: mail.pending,
+    mailDead: mail.dead,
   };
 }

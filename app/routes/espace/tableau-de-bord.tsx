@@ -60,7 +60,7 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
               </>
             ) : null}
             <dt className="font-medium">IBAN de remboursement</dt>
-            <dd className="font-mono" aria-label={d.contract.iban ? `IBAN masqué ${d.contract.iban}` : undefined}>
+            <dd className="whitespace-nowrap font-mono text-sm">
               {d.contract.iban ?? "Aucun IBAN enregistré"}
             </dd>
           </dl>
