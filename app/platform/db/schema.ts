@@ -132,7 +132,7 @@ export const contracts = pgTable(
     /** Bank account for reimbursements (and direct debit of individual contracts). */
     ibanEnc: text("iban_enc"),
     ibanBidx: text("iban_bidx"),
-    ibanHint: text("iban_hint"), // last 4 characters, for masked display
+    ibanHint: text("iban_hint"), // country, check digits and last 4 characters: see ibanHint()
     bic: text("bic"),
     ibanChangedAt: ts("iban_changed_at"),
     createdAt: createdAt(),
@@ -164,7 +164,7 @@ export const persons = pgTable(
     /** Own NIR, encrypted; null for a child covered on a parent's number. */
     nirEnc: text("nir_enc"),
     nirBidx: text("nir_bidx"),
-    nirHint: text("nir_hint"), // last 3 characters before the key, for masked display
+    nirHint: text("nir_hint"), // sex, birth year and month (first 5 characters) and the key: see nirHint()
     /** A child covered on a parent's NIR is identified by that parent, the birth date and a rank. */
     nirHolderPersonId: uuid("nir_holder_person_id"),
     birthRank: smallint("birth_rank"),
