@@ -28,6 +28,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   METRICS_TOKEN: z.string().min(16).optional(),
   SEED_ON_EMPTY: booleanish.default(true),
+  CLAIMS_MAILBOX_ADDRESS: z.email().default("remboursements@bascule.example"),
+  SWITCHBOARD_WEBHOOK_URL: z.url().optional(),
+  SWITCHBOARD_WEBHOOK_SECRET: z.string().min(16).optional(),
+  SWITCHBOARD_ONCALL_EMAILS: z.string().default(""),
+  OFREP_API_KEYS: z.string().default(""),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,7 +57,22 @@ export interface BasculeConfig {
   logLevel: Env["LOG_LEVEL"];
   metricsToken: string | undefined;
   seedOnEmpty: boolean;
+  /** Mailbox members write to when online claims are in e-mail fallback. */
+  claimsMailboxAddress: string;
+  /** Signed webhook notified of every switchboard change (none when unset). */
+  switchboardWebhookUrl: string | undefined;
+  switchboardWebhookSecret: string | undefined;
+  /** On-call addresses notified of every switchboard change, besides the admins. */
+  switchboardOnCallEmails: string[];
+  /** API keys accepted by the OFREP evaluation endpoint (none = endpoint disabled). */
+  ofrepApiKeys: string[];
 }
+
+const splitList = (value: string) =>
+  value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 export function parseConfig(source: Record<string, string | undefined>): BasculeConfig {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
@@ -63,6 +83,9 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
   }
   const e = result.data;
   const isProduction = e.BASCULE_ENV === "production";
+  if (e.SWITCHBOARD_WEBHOOK_URL && !e.SWITCHBOARD_WEBHOOK_SECRET) {
+    throw new Error("Invalid configuration: SWITCHBOARD_WEBHOOK_URL needs SWITCHBOARD_WEBHOOK_SECRET to sign its calls");
+  }
   if (isProduction && (!e.BASCULE_ENCRYPTION_KEYS || !e.BASCULE_BLIND_INDEX_KEY)) {
     throw new Error("Invalid configuration: production needs BASCULE_ENCRYPTION_KEYS and BASCULE_BLIND_INDEX_KEY");
   }
@@ -85,6 +108,11 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
     seedOnEmpty: e.SEED_ON_EMPTY && !isProduction,
+    claimsMailboxAddress: e.CLAIMS_MAILBOX_ADDRESS,
+    switchboardWebhookUrl: e.SWITCHBOARD_WEBHOOK_URL,
+    switchboardWebhookSecret: e.SWITCHBOARD_WEBHOOK_SECRET,
+    switchboardOnCallEmails: splitList(e.SWITCHBOARD_ONCALL_EMAILS),
+    ofrepApiKeys: splitList(e.OFREP_API_KEYS),
   };
 }
 
