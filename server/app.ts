@@ -3,13 +3,15 @@ import type { Server } from "node:http";
 import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
-import type { ServerBuild } from "react-router";
+import { createRequestHandler as createCoreRequestHandler, type ServerBuild } from "react-router";
 import type { ViteDevServer } from "vite";
 import { isDatabaseEmpty, seedDemoData } from "~/features/demo/seed.server";
 import { config } from "~/platform/config/env.server";
 import { database } from "~/platform/db/client.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
+import { sessionCookieName } from "~/platform/auth/session.server";
+import { createAnonymousPageCache } from "~/platform/http/anonymous-page-cache.server";
 import { isCrossSiteRequest } from "~/platform/http/csrf";
 import { createRoutePatternMatcher } from "~/platform/http/route-pattern";
 import { securityHeaders } from "~/platform/http/security-headers";
@@ -28,7 +30,14 @@ import { registerOutboxMetrics } from "~/platform/mail/outbox-metrics.server";
 
 type Loader = () => Promise<ServerBuild>;
 
-export function createApp(options: { build: Loader | ServerBuild; vite?: ViteDevServer; matchRoute: (p: string) => string }) {
+type AppOptions = {
+  build: Loader | ServerBuild;
+  vite?: ViteDevServer;
+  matchRoute: (p: string) => string;
+  pageCache?: { middleware: express.RequestHandler };
+};
+
+export function createApp(options: AppOptions) {
   const cfg = config();
   const app = express();
   app.disable("x-powered-by");
@@ -76,8 +85,8 @@ export function createApp(options: { build: Loader | ServerBuild; vite?: ViteDev
   if (options.vite) {
     app.use(options.vite.middlewares);
   } else {
-    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false }));
-    app.use(express.static("build/client", { maxAge: "1h", index: false }));
+    // Only fingerprinted assets are static: no file-system lookup for page requests.
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false, fallthrough: false }));
   }
 
   app.use((_req, res, next) => {
@@ -85,6 +94,7 @@ export function createApp(options: { build: Loader | ServerBuild; vite?: ViteDev
     res.setHeader("Cache-Control", "no-store");
     next();
   });
+  if (options.pageCache) app.use(options.pageCache.middleware);
 
   app.all(
     "/{*splat}",
@@ -117,6 +127,34 @@ export function describeStartupError(err: unknown): string {
   return scrubText(message).slice(0, 500);
 }
 
+/** The public home is served from a short-lived cache to anonymous visitors (see ADR 006). */
+function publicPageCache(build: ServerBuild) {
+  const handle = createCoreRequestHandler(build, "production");
+  const origin = config().publicOrigin;
+  return createAnonymousPageCache({
+    paths: ["/"],
+    ttlMs: 10_000,
+    variant: () => "",
+    sessionCookieName,
+    async render(pathname, nonce) {
+      const response = await handle(new Request(`${origin}${pathname}`, { headers: { accept: "text/html" } }), {
+        nonce,
+        requestId: "page-cache",
+        clientIp: "page-cache",
+        logError(error: unknown) {
+          logger.error({ err: error instanceof Error ? { message: error.message } : { message: String(error) } }, "page cache render error");
+        },
+      });
+      return {
+        status: response.status,
+        contentType: response.headers.get("content-type") ?? "text/html; charset=utf-8",
+        body: await response.text(),
+        setsCookie: response.headers.has("set-cookie"),
+      };
+    },
+  });
+}
+
 export type RunningBascule = { server: Server; stop(): Promise<void> };
 
 /** Opens the database, migrates, seeds demo data into an empty database, and serves. */
@@ -139,7 +177,8 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
     : ((await import("virtual:react-router/server-build")) as unknown as ServerBuild);
   const manifest = options.vite ? {} : (build as ServerBuild).routes;
   const matchRoute = createRoutePatternMatcher(manifest);
-  const app = createApp({ build, vite: options.vite, matchRoute });
+  const pageCache = options.vite ? undefined : publicPageCache(build as ServerBuild);
+  const app = createApp({ build, vite: options.vite, matchRoute, pageCache });
 
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));

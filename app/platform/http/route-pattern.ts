@@ -21,7 +21,18 @@ export function createRoutePatternMatcher(manifest: Record<string, ManifestRoute
         : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: build(r.id) },
     );
   const tree = build(undefined);
+  // Matching is memoised; the memo is bounded because paths come from the outside world.
+  const memo = new Map<string, string>();
   return (pathname: string): string => {
+    const known = memo.get(pathname);
+    if (known !== undefined) return known;
+    const pattern = patternOf(pathname);
+    if (memo.size >= 2_000) memo.clear();
+    memo.set(pathname, pattern);
+    return pattern;
+  };
+
+  function patternOf(pathname: string): string {
     const clean = pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/");
     const matches = matchRoutes(tree, clean);
     if (!matches?.length) return "unmatched";
@@ -31,5 +42,5 @@ export function createRoutePatternMatcher(manifest: Record<string, ManifestRoute
       .join("/")
       .replace(/\/+/g, "/");
     return `/${pattern}`.replace(/\/+/g, "/");
-  };
+  }
 }
