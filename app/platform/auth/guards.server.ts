@@ -8,22 +8,26 @@ import { readSessionToken, type ValidatedSession, validateSessionToken } from ".
 /** What every loader and action receives; guards need the request and the load context. */
 export type GuardArgs = { request: Request; context: AppLoadContext };
 
-const cache = new WeakMap<Request, Promise<ValidatedSession | null>>();
+/*
+ * One validation per request: React Router hands each loader its own Request object but the same
+ * load context, so the memo is keyed on the context.
+ */
+const cache = new WeakMap<AppLoadContext, Promise<ValidatedSession | null>>();
 
 /** Any session behind the cookie, including one still waiting for its TOTP step. */
-export function getAnySession(request: Request): Promise<ValidatedSession | null> {
-  let pending = cache.get(request);
+export function getAnySession({ request, context }: GuardArgs): Promise<ValidatedSession | null> {
+  let pending = cache.get(context);
   if (!pending) {
     const token = readSessionToken(request);
     pending = token ? validateSessionToken(token) : Promise.resolve(null);
-    cache.set(request, pending);
+    cache.set(context, pending);
   }
   return pending;
 }
 
 /** The signed-in user (login fully completed, TOTP included), or null. */
-export async function getSignedIn(request: Request): Promise<ValidatedSession | null> {
-  const found = await getAnySession(request);
+export async function getSignedIn(args: GuardArgs): Promise<ValidatedSession | null> {
+  const found = await getAnySession(args);
   return found?.session.mfaVerified ? found : null;
 }
 
@@ -52,7 +56,7 @@ async function deny(args: GuardArgs, signedIn: ValidatedSession, permission: str
 
 /** Throws a redirect to the login page when nobody is signed in. */
 export async function requireUser(args: GuardArgs): Promise<ValidatedSession> {
-  const signedIn = await getSignedIn(args.request);
+  const signedIn = await getSignedIn(args);
   if (!signedIn) loginRedirect(args.request);
   return signedIn;
 }

@@ -14,15 +14,15 @@ import type { Route } from "./+types/connexion-verification";
 
 export const meta = () => [{ title: "Code de vérification — Bascule" }];
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const found = await getAnySession(request);
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const found = await getAnySession({ request, context });
   if (!found) throw redirect("/connexion?info=expiree");
   if (found.session.mfaVerified) throw redirect(found.user.role === "MEMBER" ? "/espace" : "/admin");
   return null;
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const found = await getAnySession(request);
+  const found = await getAnySession({ request, context });
   if (!found || found.session.mfaVerified) throw redirect("/connexion?info=expiree");
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: totpSchema });

@@ -21,8 +21,8 @@ const NOTICES: Record<string, string> = {
   expiree: "Votre session a expiré. Merci de vous reconnecter.",
 };
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const signedIn = await getSignedIn(request);
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const signedIn = await getSignedIn({ request, context });
   if (signedIn) throw redirect(signedIn.user.role === "MEMBER" ? "/espace" : "/admin");
   const notice = new URL(request.url).searchParams.get("info");
   return { notice: notice ? (NOTICES[notice] ?? null) : null };

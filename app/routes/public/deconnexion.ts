@@ -11,7 +11,7 @@ export async function loader() {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const found = await getAnySession(request);
+  const found = await getAnySession({ request, context });
   if (found) {
     await logout(db(), { sessionId: found.session.id, userId: found.user.id, email: found.user.email, ipHash: ipHashOf(context) });
   }
