@@ -7,6 +7,7 @@ import {
   DEMO_MEMBER_NUMBERS,
   DEMO_PASSWORD,
   DEMO_STAFF,
+  DEMO_TESTER,
   DEMO_TOTP_SECRET,
 } from "~/features/demo/demo-accounts";
 import { type SeedReport, isDatabaseEmpty, resetDemoData, seedDemoData } from "~/features/demo/seed.server";
@@ -100,11 +101,11 @@ describe("demo seed", () => {
       contracts: MEMBERS,
       persons: p!.n,
       employers: e!.n,
-      users: 5,
+      users: 6,
     });
     expect(members!.n).toBe(MEMBERS);
     expect(c!.n).toBe(MEMBERS);
-    expect(u!.n).toBe(5);
+    expect(u!.n).toBe(6);
     expect(p!.n).toBeGreaterThan(MEMBERS);
   });
 
@@ -185,7 +186,7 @@ describe("demo seed", () => {
   it("creates the demo accounts with their roles, password and TOTP", async () => {
     const accounts = await t.db.select().from(users).orderBy(asc(users.email));
     expect(accounts.map((u) => [u.email, u.role]).sort()).toEqual(
-      [[DEMO_MARIE.email, "MEMBER"], [DEMO_KARIM.email, "MEMBER"], ...DEMO_STAFF.map((s) => [s.email, s.role])].sort(),
+      [[DEMO_MARIE.email, "MEMBER"], [DEMO_KARIM.email, "MEMBER"], [DEMO_TESTER.email, "MEMBER"], ...DEMO_STAFF.map((s) => [s.email, s.role])].sort(),
     );
     expect(await verifyPassword(accounts[0]!.passwordHash!, DEMO_PASSWORD)).toBe(true);
     for (const account of accounts) {
@@ -294,7 +295,7 @@ describe("demo seed", () => {
   });
 
   it("refuses a database that already has people", async () => {
-    await expect(seedDemoData(t.db, { members: 3 })).rejects.toThrow(/already holds/);
+    await expect(seedDemoData(t.db, { members: 4 })).rejects.toThrow(/already holds/);
   });
 
   it("refuses fewer members than the demo needs", async () => {

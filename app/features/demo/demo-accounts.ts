@@ -59,6 +59,23 @@ export const DEMO_LUCIE = {
   contractStartDate: "2023-01-01",
 } as const;
 
+/**
+ * The switchboard's allow-listed re-test account: the fourth member the seed creates, alone on
+ * an individual contract, whose account the automated re-tests sign in as. Its login is a Bascule
+ * address (the account belongs to the insurer); its contact address is on the members' domain.
+ */
+export const DEMO_TESTER = {
+  email: "testeur.recette@bascule.example",
+  contactEmail: "theo.recette@exemple.fr",
+  firstName: "Théo",
+  lastName: "Recette",
+  birthDate: "1990-02-14",
+  memberNumber: "A00000042",
+  formulaCode: "F2",
+  departement: "83",
+  contractStartDate: "2024-01-01",
+} as const;
+
 export type DemoStaffRole = "CLAIMS_HANDLER" | "ADMIN";
 
 /**

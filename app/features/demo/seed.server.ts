@@ -27,6 +27,7 @@ import {
   persons,
   regulatoryParameters,
   sessions,
+  switchboardTesters,
   systemState,
   throttleBuckets,
   users,
@@ -38,6 +39,7 @@ import {
   DEMO_MEMBER_NUMBERS,
   DEMO_PASSWORD,
   DEMO_STAFF,
+  DEMO_TESTER,
   DEMO_TOTP_SECRET,
 } from "./demo-accounts";
 
@@ -70,8 +72,8 @@ export type SeedReport = {
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_MEMBER_COUNT = 300;
-/** Marie, Karim and Lucie: always the first three members. */
-const DEMO_MEMBER_COUNT = 3;
+/** Marie, Karim, Lucie and the switchboard's re-test account: always the first four members. */
+const DEMO_MEMBER_COUNT = 4;
 export const MIN_MEMBER_COUNT = DEMO_MEMBER_COUNT;
 /** Member numbers have a 7-digit sequence. */
 export const MAX_MEMBER_COUNT = 9_999_999;
@@ -283,7 +285,7 @@ class DemoGenerator {
     this.faker.seed(seed);
     this.rng = () => this.faker.number.float();
     // The demo accounts' addresses are taken before any random member can draw them.
-    for (const email of [DEMO_MARIE.email, DEMO_KARIM.email, DEMO_LUCIE.email]) this.emailCounts.set(email, 1);
+    for (const email of [DEMO_MARIE.email, DEMO_KARIM.email, DEMO_LUCIE.email, DEMO_TESTER.contactEmail]) this.emailCounts.set(email, 1);
   }
 
   int(min: number, max: number): number {
@@ -630,7 +632,9 @@ function marieHousehold(g: DemoGenerator, formulaIds: ReadonlyMap<FormulaCode, s
 function singleMemberHousehold(
   g: DemoGenerator,
   formulaIds: ReadonlyMap<FormulaCode, string>,
-  demo: typeof DEMO_KARIM | typeof DEMO_LUCIE,
+  demo: { [K in "departement" | "contractStartDate" | "memberNumber" | "email" | "firstName" | "lastName" | "birthDate"]: string } & {
+    formulaCode: FormulaCode;
+  },
   sequence: number,
   sex: Sex,
   employer: EmployerDraft | null,
@@ -807,6 +811,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
       marieHousehold(g, formulaIds),
       singleMemberHousehold(g, formulaIds, DEMO_KARIM, 2, "male", employerDrafts[0]!),
       singleMemberHousehold(g, formulaIds, DEMO_LUCIE, 3, "female", null),
+      singleMemberHousehold(g, formulaIds, { ...DEMO_TESTER, email: DEMO_TESTER.contactEmail }, 4, "male", null),
     ];
     const demoPersons = pending.map((h) => h.persons[0]!);
     let personCount = 0;
@@ -842,7 +847,8 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
     await flush();
     log(`${memberCount} members, ${personCount} protected people`);
 
-    const [marie, karim] = demoPersons;
+    const [marie, karim, , tester] = demoPersons;
+    const testerUserId = randomUUID();
     const now = new Date();
     const account = (row: Omit<UserRow, "passwordHash" | "passwordChangedAt">): UserRow => ({
       ...row,
@@ -862,6 +868,13 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
         displayName: `${DEMO_KARIM.firstName} ${DEMO_KARIM.lastName}`,
         personId: karim!.id,
       }),
+      account({
+        id: testerUserId,
+        email: DEMO_TESTER.email,
+        role: "MEMBER",
+        displayName: `${DEMO_TESTER.firstName} ${DEMO_TESTER.lastName}`,
+        personId: tester!.id,
+      }),
       ...DEMO_STAFF.map((s) =>
         account({
           email: s.email,
@@ -873,6 +886,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
       ),
     ];
     await tx.insert(users).values(accounts);
+    await tx.insert(switchboardTesters).values({ userId: testerUserId, addedByLabel: "system", addedAt: now });
 
     const result = {
       seed,
