@@ -2,17 +2,21 @@ import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderDa
 import type { Route } from "./+types/root";
 import "./app.css";
 import "./context";
+import { degradedNotices } from "./features/switchboard/public-status.server";
 import { getSignedIn } from "./platform/auth/guards.server";
 import { isStaff } from "./platform/auth/permissions";
+import { DegradedServicesBanner } from "./ui/degraded-services-banner";
 import { ErrorBoundary as PageError } from "./ui/error-page";
 import { useNonce } from "./ui/nonce";
 
-export async function loader({ request }: Route.LoaderArgs) {
-  const signedIn = await getSignedIn(request);
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const signedIn = await getSignedIn({ request, context });
   return {
     user: signedIn
       ? { displayName: signedIn.user.displayName, staff: isStaff(signedIn.user.role), email: signedIn.user.email }
       : null,
+    // From this instance's switchboard snapshot, in memory: no database query.
+    degraded: degradedNotices(),
   };
 }
 
@@ -24,6 +28,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
+  const degraded = data?.degraded ?? [];
   return (
     <html lang="fr">
       <head>
@@ -76,6 +81,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             </nav>
           </div>
         </header>
+        <DegradedServicesBanner services={degraded} />
         {children}
         <footer className="mt-auto border-t border-slate-200 bg-white">
           <div className="mx-auto grid max-w-6xl gap-6 px-4 py-8 text-sm text-muted sm:grid-cols-3">

@@ -1,13 +1,20 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import { OpenFeature } from "@openfeature/server-sdk";
 import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
 import { createRequestHandler as createCoreRequestHandler, type ServerBuild } from "react-router";
 import type { ViteDevServer } from "vite";
 import { isDatabaseEmpty, seedDemoData } from "~/features/demo/seed.server";
+import { createSwitchboardEnforcement, identifyFromSessions } from "~/features/switchboard/enforce.server";
+import { registerSwitchboardMetrics, shutterResponses } from "~/features/switchboard/metrics.server";
+import { SwitchboardProvider } from "~/features/switchboard/openfeature.server";
+import { setSwitchboardAgent, startSwitchboardAgent } from "~/features/switchboard/propagation.server";
+import { startSwitchboardScheduler } from "~/features/switchboard/reopen.server";
+import { createServiceMatcher } from "~/features/switchboard/route-ownership";
 import { config } from "~/platform/config/env.server";
-import { database } from "~/platform/db/client.server";
+import { database, db } from "~/platform/db/client.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 import { sessionCookieName } from "~/platform/auth/session.server";
@@ -15,6 +22,7 @@ import { createAnonymousPageCache } from "~/platform/http/anonymous-page-cache.s
 import { isCrossSiteRequest } from "~/platform/http/csrf";
 import { createRoutePatternMatcher } from "~/platform/http/route-pattern";
 import { securityHeaders } from "~/platform/http/security-headers";
+import { startWebhookDispatcher } from "~/platform/http/webhooks.server";
 import { startMailDispatcher } from "~/platform/mail/dispatcher.server";
 import { createTransportFromConfig } from "~/platform/mail/transports.server";
 import { logger } from "~/platform/observability/logger.server";
@@ -35,6 +43,8 @@ type AppOptions = {
   vite?: ViteDevServer;
   matchRoute: (p: string) => string;
   pageCache?: { middleware: express.RequestHandler };
+  /** Switchboard enforcement: after static assets and the same-origin check, before any page. */
+  switchboard?: express.RequestHandler;
 };
 
 export function createApp(options: AppOptions) {
@@ -56,7 +66,8 @@ export function createApp(options: AppOptions) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = req.path.startsWith("/assets/") ? "/assets" : options.matchRoute(req.path);
       httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (res.statusCode >= 500) {
+      // A shutter is the switchboard doing its job, not a failure (and may answer every request).
+      if (res.statusCode >= 500 && !res.locals.switchboardRefusal) {
         logger.warn({ requestId: res.locals.requestId, method: req.method, route, status: res.statusCode }, "request failed");
       } else {
         logger.debug({ requestId: res.locals.requestId, method: req.method, route, status: res.statusCode, ms: seconds * 1000 }, "request");
@@ -94,6 +105,8 @@ export function createApp(options: AppOptions) {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
+
+  if (options.switchboard) app.use(options.switchboard);
   if (options.pageCache) app.use(options.pageCache.middleware);
 
   app.all(
@@ -128,13 +141,14 @@ export function describeStartupError(err: unknown): string {
 }
 
 /** The public home is served from a short-lived cache to anonymous visitors (see ADR 006). */
-function publicPageCache(build: ServerBuild) {
+function publicPageCache(build: ServerBuild, switchboardVersion: () => number) {
   const handle = createCoreRequestHandler(build, "production");
   const origin = config().publicOrigin;
   return createAnonymousPageCache({
     paths: ["/"],
     ttlMs: 10_000,
-    variant: () => "",
+    // The degraded-services banner is part of every page.
+    variant: () => String(switchboardVersion()),
     sessionCookieName,
     async render(pathname, nonce) {
       const response = await handle(new Request(`${origin}${pathname}`, { headers: { accept: "text/html" } }), {
@@ -177,8 +191,35 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
     : ((await import("virtual:react-router/server-build")) as unknown as ServerBuild);
   const manifest = options.vite ? {} : (build as ServerBuild).routes;
   const matchRoute = createRoutePatternMatcher(manifest);
-  const pageCache = options.vite ? undefined : publicPageCache(build as ServerBuild);
-  const app = createApp({ build, vite: options.vite, matchRoute, pageCache });
+
+  // Switchboard webhooks are signed with the secret: only dispatched when both are configured.
+  const webhooks =
+    cfg.switchboardWebhookUrl && cfg.switchboardWebhookSecret
+      ? startWebhookDispatcher({ db: () => database().db, secret: cfg.switchboardWebhookSecret, intervalMs: 2_000, logger })
+      : undefined;
+
+  const agent = await startSwitchboardAgent({ handle, logger });
+  setSwitchboardAgent(agent);
+  // Applies approved reopenings at their scheduled time and proposes those whose expected return has passed.
+  const scheduler = startSwitchboardScheduler({ db: () => database().db, logger });
+  registerSwitchboardMetrics(agent.snapshot);
+  await OpenFeature.setProviderAndWait(new SwitchboardProvider(agent.snapshot));
+  const matcher = createServiceMatcher();
+  const switchboard = createSwitchboardEnforcement({
+    serviceFor: matcher.serviceFor,
+    snapshot: agent.snapshot,
+    identify: identifyFromSessions(db),
+    sessionCookieName: sessionCookieName(),
+    claimsMailbox: cfg.claimsMailboxAddress,
+    // The shutter page links the site's stylesheet: the root route's CSS in the build; in
+    // development, Vite serves the source stylesheet.
+    stylesheetHref: options.vite ? "/app/app.css" : ((build as ServerBuild).assets.routes.root?.css?.[0] ?? null),
+    secureCookies: cfg.secureCookies,
+    onRefusal: (service, state) => shutterResponses.inc({ service, state }),
+  });
+
+  const pageCache = options.vite ? undefined : publicPageCache(build as ServerBuild, () => agent.snapshot().version);
+  const app = createApp({ build, vite: options.vite, matchRoute, pageCache, switchboard });
 
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));
@@ -195,8 +236,13 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
+      await scheduler.stop();
       await dispatcher.stop();
+      await webhooks?.stop();
       await transport.close?.();
+      await OpenFeature.close();
+      await agent.stop();
+      setSwitchboardAgent(undefined);
       await handle.close();
       logger.info("stopped cleanly");
     })();
