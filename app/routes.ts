@@ -9,6 +9,11 @@ export default [
   route("readyz", "routes/api/readyz.ts"),
   route("metrics", "routes/api/metrics.ts"),
 
+  // Switchboard for machines: status feed, OFREP flag evaluation (resource routes, always on)
+  route("statut.atom", "routes/public/statut-atom.ts"),
+  route("api/ofrep/v1/evaluate/flags", "routes/api/ofrep-evaluate-all.ts"),
+  route("api/ofrep/v1/evaluate/flags/:key", "routes/api/ofrep-evaluate.ts"),
+
   layout("routes/public/layout.tsx", [
     index("routes/public/accueil.tsx"),
     route("connexion", "routes/public/connexion.tsx"),
@@ -18,12 +23,14 @@ export default [
     route("activation/:token", "routes/public/activation-mot-de-passe.tsx"),
     route("mot-de-passe-oublie", "routes/public/mot-de-passe-oublie.tsx"),
     route("mot-de-passe-oublie/:token", "routes/public/mot-de-passe-nouveau.tsx"),
+    route("statut", "routes/public/statut.tsx"),
   ]),
 
   ...prefix("espace", [
     layout("routes/espace/layout.tsx", [
       index("routes/espace/tableau-de-bord.tsx"),
       route("securite", "routes/espace/securite.tsx"),
+      route("remboursements/envoi-par-courriel", "routes/espace/remboursements-envoi-par-courriel.tsx"),
     ]),
   ]),
 
@@ -33,6 +40,8 @@ export default [
       route("journal", "routes/admin/journal.tsx"),
       route("journal.csv", "routes/admin/journal-csv.ts"),
       route("courriels", "routes/admin/courriels.tsx"),
+      route("services", "routes/admin/services.tsx"),
+      route("services/:key", "routes/admin/services-detail.tsx"),
     ]),
   ]),
 

@@ -23,7 +23,19 @@ export async function fillLogin(page: Page, email: string, password = DEMO_PASSW
   await page.getByRole("button", { name: "Se connecter" }).click();
 }
 
-const usedSteps = new Map<string, number>();
+/*
+ * Time steps already used per account, kept in a file: Playwright restarts its worker after a
+ * failure, and a code the server has seen once is refused for good.
+ */
+const USED_STEPS_FILE = path.join(DATA_DIR, "e2e-used-totp-steps.json");
+
+function usedSteps(): Record<string, number> {
+  try {
+    return JSON.parse(fs.readFileSync(USED_STEPS_FILE, "utf8")) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
 
 /**
  * A TOTP code that this account has not used yet: the server refuses a code twice, so a second
@@ -34,8 +46,9 @@ export async function freshTotp(email: string): Promise<string> {
   for (;;) {
     const now = new Date();
     const step = timeStep(now);
-    if ((usedSteps.get(email) ?? -1) < step) {
-      usedSteps.set(email, step);
+    const used = usedSteps();
+    if ((used[email] ?? -1) < step) {
+      fs.writeFileSync(USED_STEPS_FILE, JSON.stringify({ ...used, [email]: step }));
       return totpAt(key, now);
     }
     await new Promise((r) => setTimeout(r, 1000));

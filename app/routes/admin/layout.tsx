@@ -10,6 +10,7 @@ export async function loader(args: Route.LoaderArgs) {
     nav: {
       journal: can(user.role, "audit:read"),
       courriels: can(user.role, "mail:read"),
+      services: can(user.role, "services:close"),
     },
   };
 }
@@ -44,6 +45,13 @@ export default function AdminLayout({ loaderData }: Route.ComponentProps) {
             <li>
               <NavLink to="/admin/courriels" className={linkClass}>
                 Courriels
+              </NavLink>
+            </li>
+          ) : null}
+          {nav.services ? (
+            <li>
+              <NavLink to="/admin/services" className={linkClass}>
+                Services en ligne
               </NavLink>
             </li>
           ) : null}
