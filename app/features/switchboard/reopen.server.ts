@@ -17,6 +17,7 @@ import {
 import { SwitchboardError } from "./errors";
 import { type ServiceRow, isServiceKey } from "./store.server";
 import type { ServiceKey, ServiceState } from "./types";
+import { type PeriodicWorker, startPeriodicWorker } from "~/platform/jobs/periodic-worker.server";
 
 /*
  * Four-eyes reopening (ADR 005). A reopen request puts the service in RETESTING (closed to the
@@ -769,7 +770,7 @@ export async function listReopenRequests(
 // ---------------------------------------------------------------------------------------------
 // The scheduler loop
 
-export type SwitchboardScheduler = { stop(): Promise<void> };
+export type SwitchboardScheduler = PeriodicWorker;
 
 /**
  * Every `intervalMs`: applies due scheduled reopenings, then proposes reopenings whose expected
@@ -777,46 +778,25 @@ export type SwitchboardScheduler = { stop(): Promise<void> };
  */
 export function startSwitchboardScheduler(options: { db: () => Db; intervalMs?: number; logger: Logger }): SwitchboardScheduler {
   const { logger } = options;
-  const intervalMs = options.intervalMs ?? 5_000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-
-  async function run(): Promise<void> {
-    try {
-      const applied = await applyDueReopens(options.db(), new Date());
-      if (applied.length > 0) logger.info({ applied }, "scheduled reopenings applied");
-    } catch (err) {
-      logger.error({ err }, "scheduled reopenings failed");
-    }
-    try {
-      const proposed = await proposeExpectedReturns(options.db(), new Date());
-      if (proposed.length > 0) logger.info({ proposed: proposed.map((r) => r.serviceKey) }, "reopenings proposed");
-    } catch (err) {
-      logger.error({ err }, "reopening proposals failed");
-    }
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      inFlight = run().finally(() => {
-        inFlight = undefined;
-        schedule(intervalMs);
-      });
-    }, delayMs);
-    // The loop alone must not keep a process (a CLI, a test run) alive.
-    timer.unref();
-  }
-
-  schedule(0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
+  return startPeriodicWorker({
+    intervalMs: options.intervalMs ?? 5_000,
+    logger,
+    failureMessage: "switchboard scheduler failed",
+    async run() {
+      // Each step is isolated: a failing proposal must not stop due reopenings, nor the reverse.
+      try {
+        const applied = await applyDueReopens(options.db(), new Date());
+        if (applied.length > 0) logger.info({ applied }, "scheduled reopenings applied");
+      } catch (err) {
+        logger.error({ err }, "scheduled reopenings failed");
+      }
+      try {
+        const proposed = await proposeExpectedReturns(options.db(), new Date());
+        if (proposed.length > 0) logger.info({ proposed: proposed.map((r) => r.serviceKey) }, "reopenings proposed");
+      } catch (err) {
+        logger.error({ err }, "reopening proposals failed");
+      }
+      return false;
     },
-  };
+  });
 }

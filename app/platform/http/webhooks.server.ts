@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from "../db/client.server";
 import { webhookDeliveries } from "../db/schema";
 import { MAX_ATTEMPTS, nextRetryDelayMs } from "../mail/backoff";
 import { scrubText } from "../observability/redact";
+import { type PeriodicWorker, startPeriodicWorker } from "~/platform/jobs/periodic-worker.server";
 
 /*
  * Outgoing signed webhooks, delivered like the mail outbox: a delivery row is written in the
@@ -156,11 +157,7 @@ function describeError(err: unknown): string {
   return scrubText(message.replace(/\s+/g, " ").trim().replace(URL_CREDENTIALS, "$1[REDACTED]@")).slice(0, LAST_ERROR_MAX_LENGTH);
 }
 
-export type WebhookDispatcher = {
-  stop(): Promise<void>;
-  /** Runs a dispatch now instead of at the next tick. */
-  kick(): void;
-};
+export type WebhookDispatcher = PeriodicWorker;
 
 export type WebhookDispatcherOptions = {
   /** Resolved at each tick, so that the loop follows a database reopened after boot. */
@@ -172,59 +169,19 @@ export type WebhookDispatcherOptions = {
   batchSize?: number;
 };
 
-/**
- * The background loop of one instance: a dispatch at start, then every `intervalMs`; ticks never
- * overlap, drain the backlog batch after batch, and never throw (failures are logged).
- */
+/** The background loop of one instance (see startPeriodicWorker); a full batch means more is due. */
 export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const { secret, intervalMs, logger, fetchImpl, batchSize = DEFAULT_BATCH_SIZE } = options;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let kickedWhileRunning = false;
-
-  async function drain(): Promise<void> {
-    for (;;) {
+  return startPeriodicWorker({
+    intervalMs,
+    logger,
+    failureMessage: "webhook dispatch failed",
+    async run() {
       const result = await dispatchDueWebhooks(options.db(), { now: new Date(), secret, batchSize, ...(fetchImpl ? { fetchImpl } : {}) });
       const handled = result.delivered + result.failed + result.dead;
       if (result.failed + result.dead > 0) logger.warn(result, "webhook delivery failures");
       else if (handled > 0) logger.info(result, "webhooks delivered");
-      if (stopped || handled < batchSize) return;
-    }
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, delayMs);
-    timer.unref();
-  }
-
-  function tick(): void {
-    timer = undefined;
-    if (stopped || inFlight) return;
-    inFlight = drain()
-      .catch((err: unknown) => logger.error({ err }, "webhook dispatch failed"))
-      .finally(() => {
-        inFlight = undefined;
-        const again = kickedWhileRunning;
-        kickedWhileRunning = false;
-        schedule(again ? 0 : intervalMs);
-      });
-  }
-
-  schedule(0);
-  return {
-    kick() {
-      if (stopped) return;
-      if (inFlight) kickedWhileRunning = true;
-      else schedule(0);
+      return handled >= batchSize;
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
-    },
-  };
+  });
 }

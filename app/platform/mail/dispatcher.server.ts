@@ -1,5 +1,6 @@
 import { and, count, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Logger } from "pino";
+import { type PeriodicWorker, startPeriodicWorker } from "~/platform/jobs/periodic-worker.server";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { mailOutbox } from "~/platform/db/schema";
@@ -122,12 +123,7 @@ function describeError(err: unknown): string {
   return scrubText(text.replace(URL_CREDENTIALS, "$1[REDACTED]@")).slice(0, LAST_ERROR_MAX_LENGTH);
 }
 
-export type MailDispatcher = {
-  /** Stops the loop and waits for the batch in flight (graceful shutdown). */
-  stop(): Promise<void>;
-  /** Runs a dispatch now (e.g. right after a message was queued) instead of at the next tick. */
-  kick(): void;
-};
+export type MailDispatcher = PeriodicWorker;
 
 export type MailDispatcherOptions = {
   /** Resolved at each tick, so that the loop follows a database reopened after boot. */
@@ -142,63 +138,23 @@ export type MailDispatcherOptions = {
 const DEFAULT_BATCH_SIZE = 10;
 
 /**
- * The background loop of one instance: a dispatch at start, then every `intervalMs`. A tick never
- * overlaps the previous one, drains the backlog batch after batch, and never throws: failures are
- * logged and the next tick tries again. The transport stays the caller's to close, after stop().
+ * The background loop of one instance (see startPeriodicWorker); a full batch means more is due.
+ * The transport stays the caller's to close, after stop().
  */
 export function startMailDispatcher(options: MailDispatcherOptions): MailDispatcher {
   const { transport, intervalMs, from, logger, batchSize = DEFAULT_BATCH_SIZE } = options;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let kickedWhileRunning = false;
-
-  async function drain(): Promise<void> {
-    for (;;) {
+  return startPeriodicWorker({
+    intervalMs,
+    logger,
+    failureMessage: "mail dispatch failed",
+    async run() {
       const result = await dispatchDueMail(options.db(), transport, { now: new Date(), batchSize, from });
       const handled = result.sent + result.failed + result.dead;
       if (result.failed + result.dead > 0) logger.warn({ ...result, transport: transport.name }, "mail delivery failures");
       else if (handled > 0) logger.info({ ...result, transport: transport.name }, "mail dispatched");
-      // A full batch suggests more is due; anything less means the backlog is drained.
-      if (stopped || handled < batchSize) return;
-    }
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, delayMs);
-    // The loop alone must not keep a process (a CLI, a test run) alive.
-    timer.unref();
-  }
-
-  function tick(): void {
-    timer = undefined;
-    if (stopped || inFlight) return;
-    inFlight = drain()
-      .catch((err: unknown) => logger.error({ err }, "mail dispatch failed"))
-      .finally(() => {
-        inFlight = undefined;
-        const again = kickedWhileRunning;
-        kickedWhileRunning = false;
-        schedule(again ? 0 : intervalMs);
-      });
-  }
-
-  schedule(0);
-  return {
-    kick() {
-      if (stopped) return;
-      if (inFlight) kickedWhileRunning = true;
-      else schedule(0);
+      return handled >= batchSize;
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
-      await inFlight;
-    },
-  };
+  });
 }
 
 /**
