@@ -12,6 +12,7 @@ import { ROLLOUT_STEPS } from "./state-machine";
 import { type SwitchboardInstance, liveInstances, waitForPropagation } from "./propagation.server";
 import { type SwitchboardEvent, isServiceKey, listEvents, listTesters, loadServiceStatuses } from "./store.server";
 import { SERVICE_KEYS, type ServiceKey, type ServiceState, type ServiceStatus } from "./types";
+import { parisCivilToInstant } from "~/platform/time/paris";
 import type {
   EventView,
   ImpactPreviewView,
@@ -36,16 +37,6 @@ import type {
 
 const displayFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
 
-const parisParts = new Intl.DateTimeFormat("en-US", {
-  timeZone: "Europe/Paris",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "numeric",
-  day: "numeric",
-  hour: "numeric",
-  minute: "numeric",
-  second: "numeric",
-});
 
 /** e.g. `{ iso, label: "28/11/2026 14:05" }`, Paris time, formatted on the server only. */
 function when(date: Date | string): When {
@@ -54,13 +45,6 @@ function when(date: Date | string): When {
 }
 
 const maybeWhen = (date: Date | string | null | undefined): When | null => (date ? when(date) : null);
-
-/** Offset of Paris civil time from UTC at `instant`, in milliseconds. */
-function parisOffset(instant: number): number {
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parisParts.formatToParts(instant).find((p) => p.type === type)?.value);
-  const civil = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
-  return civil - Math.floor(instant / 1000) * 1000;
-}
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
@@ -76,9 +60,7 @@ export function parisLocalToDate(value: string): Date | null {
   const civil = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(civil);
   if (year < 2000 || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
-  // Second pass in case the first guess fell on the other side of a daylight-saving change.
-  const guess = civil - parisOffset(civil);
-  return new Date(civil - parisOffset(guess));
+  return parisCivilToInstant(civil);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { auditLog } from "../db/schema";
 import { CSV_BOM, csvLine } from "../http/csv";
 import { type Actor, type AuditEntry, appendAudit } from "./audit.server";
 import { canonicalJson } from "./chain";
+import { parisCivilToInstant } from "~/platform/time/paris";
 
 export type AuditOutcome = AuditEntry["outcome"];
 
@@ -101,32 +102,12 @@ const PARAMS: readonly AuditFilterParam[] = ["action", "auteur", "resultat", "du
 
 const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-const parisParts = new Intl.DateTimeFormat("en-US", {
-  timeZone: "Europe/Paris",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "numeric",
-  day: "numeric",
-  hour: "numeric",
-  minute: "numeric",
-  second: "numeric",
-});
-
-/** Offset of Paris civil time from UTC at `instant`, in milliseconds. */
-function parisOffset(instant: number): number {
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    Number(parisParts.formatToParts(instant).find((p) => p.type === type)?.value);
-  const civil = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
-  return civil - Math.floor(instant / 1000) * 1000;
-}
 
 /** The instant a civil day starts in Paris; `dayOffset` moves to a following day. */
 function startOfParisDay(day: string, dayOffset = 0): Date {
   const [, y, m, d] = CALENDAR_DAY.exec(day) ?? [];
   const civilMidnight = Date.UTC(Number(y), Number(m) - 1, Number(d) + dayOffset);
-  // Second pass in case the first guess fell on the other side of a daylight-saving change.
-  const guess = civilMidnight - parisOffset(civilMidnight);
-  return new Date(civilMidnight - parisOffset(guess));
+  return parisCivilToInstant(civilMidnight);
 }
 
 function isCalendarDay(day: string): boolean {
