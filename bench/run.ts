@@ -2,7 +2,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { DEMO_MARIE, DEMO_PASSWORD } from "~/features/demo/demo-accounts";
 import { checkPage, logIn, loginRequest } from "./lib/bascule-client";
-import { runCleanup } from "./lib/cleanup";
+import { runBenchmark } from "./lib/cleanup";
 import { type LoadTarget, type RunResult, type Timing, measure, timingFromFlags } from "./lib/load";
 import { createBenchDatabase } from "./lib/postgres";
 import { type RunningServer, startBascule, startBaselineServer } from "./lib/processes";
@@ -192,21 +192,4 @@ async function main(): Promise<void> {
   console.log(`Total time: ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: stopping the servers and dropping the bench database…`);
-    void runCleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (err) {
-  if (!interrupted) console.error(`\nBenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exitCode = 1;
-} finally {
-  await runCleanup();
-}
+await runBenchmark(main, "stopping the servers and dropping the bench database");

@@ -8,7 +8,7 @@ import { ensureServiceRows } from "~/features/switchboard/store.server";
 import { type DatabaseHandle, openDatabase } from "~/platform/db/client.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { users } from "~/platform/db/schema";
-import { onCleanup, runCleanup } from "./lib/cleanup";
+import { onCleanup, runBenchmark } from "./lib/cleanup";
 import { createBenchDatabase } from "./lib/postgres";
 
 /*
@@ -319,21 +319,4 @@ async function main(): Promise<void> {
   }
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: stopping the instances and dropping the bench database…`);
-    void runCleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (err) {
-  if (!interrupted) console.error(`\nBenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exitCode = 1;
-} finally {
-  await runCleanup();
-}
+await runBenchmark(main, "stopping the instances and dropping the bench database");

@@ -36,3 +36,27 @@ export function runCleanup(): Promise<void> {
   })();
   return cleaning;
 }
+
+/**
+ * Runs a benchmark's `main` so that Ctrl-C, SIGTERM, an exception and a normal end all clean up;
+ * `leftovers` says what is being undone when a signal arrives.
+ */
+export async function runBenchmark(main: () => Promise<void>, leftovers: string): Promise<void> {
+  let interrupted = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      console.error(`\n${signal}: ${leftovers}…`);
+      void runCleanup().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await main();
+  } catch (err) {
+    if (!interrupted) console.error(`\nBenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = 1;
+  } finally {
+    await runCleanup();
+  }
+}
