@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { OpenFeature } from "@openfeature/server-sdk";
 import { createRequestHandler } from "@react-router/express";
-import compression from "compression";
 import express from "express";
 import { createRequestHandler as createCoreRequestHandler, type ServerBuild } from "react-router";
 import type { ViteDevServer } from "vite";
@@ -51,6 +50,8 @@ export function createApp(options: AppOptions) {
   const cfg = config();
   const app = express();
   app.disable("x-powered-by");
+  // Pages are no-store: an ETag would only cost a hash of every body.
+  app.disable("etag");
   app.set("trust proxy", cfg.trustProxy);
 
   app.use((req, res, next) => {
@@ -92,7 +93,6 @@ export function createApp(options: AppOptions) {
       .send("Requête refusée : elle ne provient pas du site Bascule.");
   });
 
-  app.use(compression());
   if (options.vite) {
     app.use(options.vite.middlewares);
   } else {
