@@ -68,13 +68,16 @@ describe("webhooks", () => {
   it("signs each delivery so the receiver can verify it with the shared secret", async () => {
     const admin = await createUser(t.db, { role: "ADMIN" });
     await t.db.update(switchboardServices).set({ state: "OPEN" });
+    // One clock for queueing and dispatching: the database's own now() has microseconds that a
+    // JavaScript Date taken in the same millisecond would not reach.
+    const now = new Date();
     const { version, groupId } = await changeServices(t.db, {
       actor: { userId: admin.id, label: admin.email },
       changes: [{ key: "devis-en-ligne", to: "CLOSED" }],
       reason: "Maintenance du tarif",
       publicMessage: "Le devis en ligne revient bientôt.",
+      now,
     });
-    const now = new Date();
     expect(await dispatchDueWebhooks(t.db, { now, secret: SECRET })).toEqual({ delivered: 1, failed: 0, dead: 0 });
 
     expect(received).toHaveLength(1);
@@ -104,9 +107,9 @@ describe("webhooks", () => {
   });
 
   it("retries after a 500 and delivers exactly once", async () => {
-    const id = await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: { type: "switchboard.changed", version: 1 } });
-    answers = [500];
     const start = new Date();
+    const id = await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: { type: "switchboard.changed", version: 1 }, now: start });
+    answers = [500];
     expect(await dispatchDueWebhooks(t.db, { now: start, secret: SECRET, random: () => 0 })).toEqual({ delivered: 0, failed: 1, dead: 0 });
     const [failed] = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
     expect(failed).toMatchObject({ status: "PENDING", attempts: 1, lastError: "HTTP 500", lockedUntil: null });
@@ -125,8 +128,8 @@ describe("webhooks", () => {
 
   it("treats redirects and network errors as failures, and gives up after the last attempt", async () => {
     server.use(http.post(URL_, () => new HttpResponse(null, { status: 302, headers: { Location: "https://ailleurs.example.test/" } }), { once: true }));
-    const id = await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: { type: "switchboard.changed" } });
     let now = new Date();
+    const id = await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: { type: "switchboard.changed" }, now });
     expect(await dispatchDueWebhooks(t.db, { now, secret: SECRET })).toMatchObject({ failed: 1 });
     expect((await t.db.select().from(webhookDeliveries))[0]!.lastError).toBe("HTTP 302");
 
@@ -147,14 +150,15 @@ describe("webhooks", () => {
       expect(init?.signal).toBeInstanceOf(AbortSignal);
       throw Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" });
     }) as typeof fetch;
-    await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: {} });
-    expect(await dispatchDueWebhooks(t.db, { now: new Date(), secret: SECRET, fetchImpl: never })).toMatchObject({ failed: 1 });
+    const now = new Date();
+    await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: {}, now });
+    expect(await dispatchDueWebhooks(t.db, { now, secret: SECRET, fetchImpl: never })).toMatchObject({ failed: 1 });
     expect((await t.db.select().from(webhookDeliveries))[0]!.lastError).toBe("timeout");
   });
 
   it("never sends one delivery twice when two dispatchers run at once", async () => {
-    for (let i = 0; i < 5; i++) await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: { n: i } });
     const now = new Date();
+    for (let i = 0; i < 5; i++) await enqueueWebhook(t.db, { url: URL_, eventType: "switchboard.changed", payload: { n: i }, now });
     const results = await Promise.all([dispatchDueWebhooks(t.db, { now, secret: SECRET }), dispatchDueWebhooks(t.db, { now, secret: SECRET })]);
     expect(results.reduce((n, r) => n + r.delivered, 0)).toBe(5);
     expect(received).toHaveLength(5);

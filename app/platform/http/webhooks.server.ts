@@ -44,14 +44,12 @@ export async function enqueueWebhook(
   tx: DbOrTx,
   input: { url: string; eventType: string; payload: Record<string, unknown>; now?: Date },
 ): Promise<string> {
+  // Due from the application's clock, the one the dispatcher compares with (the database's
+  // now() carries microseconds a JavaScript Date of the same millisecond would not reach).
+  const at = input.now ?? new Date();
   const [row] = await tx
     .insert(webhookDeliveries)
-    .values({
-      url: input.url,
-      eventType: input.eventType,
-      payload: input.payload,
-      ...(input.now ? { nextAttemptAt: input.now, createdAt: input.now } : {}),
-    })
+    .values({ url: input.url, eventType: input.eventType, payload: input.payload, nextAttemptAt: at, createdAt: at })
     .returning({ id: webhookDeliveries.id });
   return row!.id;
 }

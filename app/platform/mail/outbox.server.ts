@@ -16,7 +16,7 @@ export type OutgoingMail = {
  * message reports: the message exists if and only if the change was committed. The dispatcher
  * delivers it later, with retries.
  */
-export async function enqueueMail(tx: DbOrTx, mail: OutgoingMail): Promise<string> {
+export async function enqueueMail(tx: DbOrTx, mail: OutgoingMail, now: Date = new Date()): Promise<string> {
   const messageId = `<${randomBytes(16).toString("hex")}@bascule.example>`;
   const [row] = await tx
     .insert(mailOutbox)
@@ -27,6 +27,10 @@ export async function enqueueMail(tx: DbOrTx, mail: OutgoingMail): Promise<strin
       textBody: mail.text,
       htmlBody: mail.html ?? null,
       template: mail.template,
+      // Due from the application's clock, the one the dispatcher compares with (the database's
+      // now() carries microseconds a JavaScript Date of the same millisecond would not reach).
+      nextAttemptAt: now,
+      createdAt: now,
     })
     .returning({ id: mailOutbox.id });
   return row!.id;
