@@ -5,7 +5,7 @@ import { defineConfig } from "@playwright/test";
  * embedded database seeded with demo data, in Debian's Chromium (never a downloaded browser).
  */
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-export const E2E_DATA_DIR = ".e2e-data";
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? ".e2e-data";
 
 export default defineConfig({
   testDir: "tests/e2e",

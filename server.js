@@ -10,7 +10,8 @@ if (dev) {
   vite = await createServer({ server: { middlewareMode: true }, appType: "custom" });
   mod = await vite.ssrLoadModule("./server/app.ts");
 } else {
-  mod = await import("./build/server/index.js");
+  const buildDir = process.env.BASCULE_BUILD_DIR ?? "build";
+  mod = await import(new URL(`./${buildDir}/server/index.js`, import.meta.url).href);
 }
 
 let running;

@@ -97,7 +97,7 @@ export function createApp(options: AppOptions) {
     app.use(options.vite.middlewares);
   } else {
     // Only fingerprinted assets are static: no file-system lookup for page requests.
-    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y", index: false, fallthrough: false }));
+    app.use("/assets", express.static(`${process.env.BASCULE_BUILD_DIR ?? "build"}/client/assets`, { immutable: true, maxAge: "1y", index: false, fallthrough: false }));
   }
 
   app.use((_req, res, next) => {

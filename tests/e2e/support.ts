@@ -5,7 +5,7 @@ import { expect, type Page } from "@playwright/test";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../app/features/demo/demo-accounts";
 import { timeStep, totpAt, totpKeyFromBase32 } from "../../app/platform/auth/totp";
 
-export const DATA_DIR = ".e2e-data";
+export const DATA_DIR = process.env.E2E_DATA_DIR ?? ".e2e-data";
 
 /** Fails on any serious or critical WCAG 2.1 A/AA violation of the current page. */
 export async function expectAccessible(page: Page) {
