@@ -8,6 +8,7 @@ import { isStaff } from "./platform/auth/permissions";
 import { DegradedServicesBanner } from "./ui/degraded-services-banner";
 import { ErrorBoundary as PageError } from "./ui/error-page";
 import { useNonce } from "./ui/nonce";
+import { INSURER } from "~/ui/insurer";
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const signedIn = await getSignedIn({ request, context });
@@ -86,18 +87,18 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <footer className="mt-auto border-t border-slate-200 bg-white">
           <div className="mx-auto grid max-w-6xl gap-6 px-4 py-8 text-sm text-muted sm:grid-cols-3">
             <div>
-              <p className="font-semibold text-ink">Bascule, mutuelle santé</p>
+              <p className="font-semibold text-ink">{INSURER.legalName}</p>
               <p>Mutuelle régie par le livre II du Code de la mutualité.</p>
             </div>
             <div>
               <p className="font-semibold text-ink">Nous contacter</p>
               <p>
-                Téléphone : <a href="tel:+33494000000">04 94 00 00 00</a> (du lundi au vendredi, 8 h 30 – 18 h, appel non surtaxé)
+                Téléphone : <a href={INSURER.phoneHref}>{INSURER.phone}</a> ({INSURER.phoneHours})
               </p>
             </div>
             <div>
               <p className="font-semibold text-ink">Courrier</p>
-              <p>Bascule, 12 avenue de la République, 83000 Toulon</p>
+              <p>{INSURER.postalAddress}</p>
             </div>
           </div>
         </footer>

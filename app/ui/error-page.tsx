@@ -1,4 +1,5 @@
 import { isRouteErrorResponse, Link, useRouteError } from "react-router";
+import { INSURER } from "~/ui/insurer";
 
 function describe(error: unknown): { title: string; message: string } {
   if (isRouteErrorResponse(error)) {
@@ -18,7 +19,7 @@ function describe(error: unknown): { title: string; message: string } {
   }
   return {
     title: "Une erreur est survenue",
-    message: "Le service a rencontré un problème. Réessayez dans quelques instants ; si le problème persiste, appelez-nous au 04 94 00 00 00.",
+    message: `Le service a rencontré un problème. Réessayez dans quelques instants ; si le problème persiste, appelez-nous au ${INSURER.phone}.`,
   };
 }
 

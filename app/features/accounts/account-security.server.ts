@@ -9,6 +9,7 @@ import { DecryptionError, decryptField, encryptField } from "~/platform/crypto/k
 import type { Db } from "~/platform/db/client.server";
 import { sessions, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
+import { INSURER } from "~/ui/insurer";
 
 /*
  * What a signed-in person can change about their own account's security: their password and
@@ -69,7 +70,7 @@ export async function confirmTotpEnrolment(
       to: input.email,
       template: "account.mfa-enabled",
       subject: "Vérification en deux étapes activée sur votre compte Bascule",
-      text: "Bonjour,\n\nLa vérification en deux étapes vient d’être activée sur votre compte Bascule. À chaque connexion, un code de votre application d’authentification vous sera demandé.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au 04 94 00 00 00.\n\nBascule, votre mutuelle santé",
+      text: `Bonjour,\n\nLa vérification en deux étapes vient d’être activée sur votre compte Bascule. À chaque connexion, un code de votre application d’authentification vous sera demandé.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
     await appendAudit(tx, {
       actor: { userId: input.userId, label: input.email },
@@ -108,7 +109,7 @@ export async function disableTotp(
       to: user.email,
       template: "account.mfa-disabled",
       subject: "Vérification en deux étapes désactivée sur votre compte Bascule",
-      text: "Bonjour,\n\nLa vérification en deux étapes vient d’être désactivée sur votre compte Bascule.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au 04 94 00 00 00.\n\nBascule, votre mutuelle santé",
+      text: `Bonjour,\n\nLa vérification en deux étapes vient d’être désactivée sur votre compte Bascule.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
     await appendAudit(tx, {
       actor: { userId: user.id, label: user.email },
@@ -152,7 +153,7 @@ export async function changePassword(
       to: user.email,
       template: "auth.password-changed",
       subject: "Votre mot de passe Bascule a été modifié",
-      text: `Bonjour ${user.displayName},\n\nLe mot de passe de votre compte Bascule vient d’être modifié ; vos autres sessions ont été fermées.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au 04 94 00 00 00.\n\nBascule, votre mutuelle santé`,
+      text: `Bonjour ${user.displayName},\n\nLe mot de passe de votre compte Bascule vient d’être modifié ; vos autres sessions ont été fermées.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
     await appendAudit(tx, {
       actor: { userId: user.id, label: user.email },

@@ -13,6 +13,7 @@ import { enqueueMail } from "~/platform/mail/outbox.server";
 import { normalizeEmail } from "./email";
 import type { ClientInfo } from "./login.server";
 import { TOKEN_LIFETIME_MS, consumeToken, findUsableToken, newToken } from "./tokens.server";
+import { INSURER } from "~/ui/insurer";
 
 /**
  * "Forgotten password": the same answer whether or not the address has an account; a single-use
@@ -105,7 +106,7 @@ export async function completePasswordReset(
       to: found.email,
       template: "auth.password-changed",
       subject: "Votre mot de passe Bascule a été modifié",
-      text: `Bonjour ${user.displayName},\n\nLe mot de passe de votre compte Bascule vient d’être modifié et toutes vos sessions ont été fermées.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au 04 94 00 00 00.\n\nBascule, votre mutuelle santé`,
+      text: `Bonjour ${user.displayName},\n\nLe mot de passe de votre compte Bascule vient d’être modifié et toutes vos sessions ont été fermées.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
     await appendAudit(tx, {
       actor: { userId: found.userId, label: found.email },

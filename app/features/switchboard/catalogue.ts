@@ -1,4 +1,5 @@
 import { SERVICE_KEYS, type ServiceDefinition, type ServiceKey } from "./types";
+import { INSURER } from "~/ui/insurer";
 
 /*
  * The eight online services the switchboard can close, as data: the URL paths each one owns,
@@ -7,9 +8,9 @@ import { SERVICE_KEYS, type ServiceDefinition, type ServiceKey } from "./types";
  * listed in `ALWAYS_ON_PATHS`.
  */
 
-const PHONE = "par téléphone au 04 94 00 00 00, du lundi au vendredi de 8 h 30 à 18 h";
-const POST = "par courrier à Bascule, 12 avenue de la République, 83000 Toulon";
-const EMAIL = "par courriel à contact@bascule.example";
+const PHONE = `par téléphone au ${INSURER.phone}, du lundi au vendredi de 8 h 30 à 18 h`;
+const POST = `par courrier à ${INSURER.postalAddress}`;
+const EMAIL = `par courriel à ${INSURER.email}`;
 
 const AUDIT_CHECK = "Journal d’audit vérifié (npm run audit:verify)";
 const SECURITY_FIX_CHECK = "Correctif de sécurité déployé et vérifié";
@@ -28,7 +29,7 @@ export const SERVICE_CATALOGUE: Readonly<Record<ServiceKey, ServiceDefinition>> 
     hasFallback: false,
     alternativeChannel: `Vous pouvez demander un devis ${PHONE}, ou ${EMAIL}.`,
     dataNotice:
-      "Aucune donnée saisie n’a été enregistrée : les formulaires envoyés pendant la fermeture ne sont pas traités. Vous devrez saisir à nouveau vos informations à la réouverture.",
+      "Ce que vous venez d’envoyer n’a pas été enregistré : les formulaires envoyés pendant la fermeture ne sont pas traités. Les devis enregistrés avant la fermeture sont conservés et restent valables 30 jours ; vous pourrez les retrouver avec leur référence et votre adresse e-mail à la réouverture.",
     failSafe: "fail-closed",
     checklist: [
       "Tarif en vigueur vérifié sur trois profils de référence (personne seule, couple, famille)",
@@ -46,7 +47,7 @@ export const SERVICE_CATALOGUE: Readonly<Record<ServiceKey, ServiceDefinition>> 
     hasFallback: false,
     alternativeChannel: `Vous pouvez adhérer ${PHONE}, avec votre devis si vous en avez un, ou ${POST}.`,
     dataNotice:
-      "Aucune donnée saisie n’a été enregistrée et aucune adhésion n’a été souscrite : vous n’êtes engagé à rien et aucun prélèvement ne sera effectué.",
+      "Ce que vous venez d’envoyer n’a pas été enregistré et aucune adhésion n’a été souscrite : vous n’êtes engagé à rien et aucun prélèvement ne sera effectué. Les étapes que vous aviez déjà validées sont conservées : à la réouverture, vous reprendrez votre adhésion là où vous l’aviez laissée.",
     failSafe: "fail-closed",
     checklist: [
       "Parcours d’adhésion testé jusqu’à la signature avec un compte de test",

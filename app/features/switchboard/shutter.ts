@@ -1,6 +1,7 @@
 import { escapeHtml } from "~/platform/http/escape";
 import type { ServiceDefinition, ServiceKey, ServiceState, ServiceStatus } from "./types";
 import { formatParisDateTime } from "./wording";
+import { INSURER } from "~/ui/insurer";
 
 /*
  * The shutter: what a person gets instead of a service that is not open for them. Built from the
@@ -148,16 +149,16 @@ export function renderShutterPage(content: ShutterContent, options: { stylesheet
     <footer class="mt-auto border-t border-slate-200 bg-white">
       <div class="mx-auto grid max-w-6xl gap-6 px-4 py-8 text-sm text-muted sm:grid-cols-3">
         <div>
-          <p class="font-semibold text-ink">Bascule, mutuelle santé</p>
+          <p class="font-semibold text-ink">${escapeHtml(INSURER.legalName)}</p>
           <p>Mutuelle régie par le livre II du Code de la mutualité.</p>
         </div>
         <div>
           <p class="font-semibold text-ink">Nous contacter</p>
-          <p>Téléphone : <a href="tel:+33494000000">04 94 00 00 00</a> (du lundi au vendredi, 8 h 30 – 18 h, appel non surtaxé)</p>
+          <p>Téléphone : <a href="${INSURER.phoneHref}">${INSURER.phone}</a> (${INSURER.phoneHours})</p>
         </div>
         <div>
           <p class="font-semibold text-ink">Courrier</p>
-          <p>Bascule, 12 avenue de la République, 83000 Toulon</p>
+          <p>${escapeHtml(INSURER.postalAddress)}</p>
         </div>
       </div>
     </footer>

@@ -4,6 +4,7 @@ import { requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { Alert, Card, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-envoi-par-courriel";
+import { INSURER } from "~/ui/insurer";
 
 export const meta = () => [{ title: "Envoyer une demande de remboursement par e-mail — Bascule" }];
 
@@ -66,13 +67,13 @@ export default function ClaimsByEmail({ loaderData }: Route.ComponentProps) {
       <div className="mt-6">
         <Alert tone="danger" title="N’envoyez jamais vos coordonnées bancaires par e-mail">
           Ni RIB ni IBAN : les remboursements sont versés sur le compte déjà enregistré. Pour en changer, envoyez un RIB avec une demande
-          signée par courrier à Bascule, 12 avenue de la République, 83000 Toulon. Bascule ne vous demandera jamais vos coordonnées
+          signée par courrier à {INSURER.postalAddress}. Bascule ne vous demandera jamais vos coordonnées
           bancaires ni votre mot de passe par e-mail.
         </Alert>
         <Card title="Et ensuite ?">
           <p>
             Vous recevez un accusé de réception par e-mail avec le numéro de votre demande. Gardez-le : il vous sera demandé si vous nous
-            appelez au <a href="tel:+33494000000">04 94 00 00 00</a>. Le remboursement est versé sur le compte déjà enregistré, comme
+            appelez au <a href={INSURER.phoneHref}>{INSURER.phone}</a>. Le remboursement est versé sur le compte déjà enregistré, comme
             pour une demande faite en ligne.
           </p>
         </Card>

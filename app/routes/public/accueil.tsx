@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { INSURER } from "~/ui/insurer";
 
 export const meta = () => [
   { title: "Bascule — votre mutuelle santé" },
@@ -78,18 +79,20 @@ export default function Home() {
             <div>
               <dt className="font-semibold">Par téléphone</dt>
               <dd>
-                <a href="tel:+33494000000">04 94 00 00 00</a>, du lundi au vendredi de 8 h 30 à 18 h (appel non surtaxé)
+                <a href={INSURER.phoneHref}>{INSURER.phone}</a>, {INSURER.phoneHours}
               </dd>
             </div>
             <div>
               <dt className="font-semibold">Par e-mail</dt>
               <dd>
-                <a href="mailto:contact@bascule.example">contact@bascule.example</a>
+                <a href={`mailto:${INSURER.email}`}>{INSURER.email}</a>
               </dd>
             </div>
             <div>
               <dt className="font-semibold">Par courrier ou en agence</dt>
-              <dd>Bascule, 12 avenue de la République, 83000 Toulon — du lundi au vendredi, 9 h – 17 h</dd>
+              <dd>
+                {INSURER.postalAddress} — {INSURER.agencyHours}
+              </dd>
             </div>
           </dl>
         </div>

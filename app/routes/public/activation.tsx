@@ -9,6 +9,7 @@ import { readForm, rejectBots } from "~/platform/http/form.server";
 import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/activation";
+import { INSURER } from "~/ui/insurer";
 
 export const meta = () => [{ title: "Activer mon espace adhérent — Bascule" }];
 
@@ -23,7 +24,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   });
   if (outcome.kind === "throttled") {
     return data(
-      { result: submission.reply({ formErrors: ["Trop de demandes. Merci de réessayer dans une heure ou de nous appeler au 04 94 00 00 00."] }), sent: false },
+      { result: submission.reply({ formErrors: [`Trop de demandes. Merci de réessayer dans une heure ou de nous appeler au ${INSURER.phone}.`] }), sent: false },
       { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
     );
   }
@@ -58,7 +59,7 @@ export default function Activation({ actionData }: Route.ComponentProps) {
         <SubmitButton pending={navigation.state === "submitting"}>Recevoir le lien d’activation</SubmitButton>
       </Form>
       <p className="mt-6 text-sm text-muted">
-        Aucune adresse e-mail dans votre dossier ? Appelez-nous au 04 94 00 00 00 ou écrivez à Bascule, 12 avenue de la République, 83000 Toulon.
+        Aucune adresse e-mail dans votre dossier ? Appelez-nous au {INSURER.phone} ou écrivez à {INSURER.postalAddress}.
       </p>
     </div>
   );

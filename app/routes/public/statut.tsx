@@ -5,6 +5,7 @@ import { formatParisDateTime, formatParisTime, PUBLIC_STATE_LABELS } from "~/fea
 import { db } from "~/platform/db/client.server";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/statut";
+import { INSURER } from "~/ui/insurer";
 
 export const meta = () => [
   { title: "État des services en ligne — Bascule" },
@@ -46,7 +47,7 @@ export default function StatusPage({ loaderData }: Route.ComponentProps) {
         lead={
           degraded === 0
             ? "Tous nos services en ligne fonctionnent normalement."
-            : `${degraded === 1 ? "Un service en ligne est perturbé" : `${degraded} services en ligne sont perturbés`}. Nos conseillers restent joignables au 04 94 00 00 00.`
+            : `${degraded === 1 ? "Un service en ligne est perturbé" : `${degraded} services en ligne sont perturbés`}. Nos conseillers restent joignables au ${INSURER.phone}.`
         }
       />
 
