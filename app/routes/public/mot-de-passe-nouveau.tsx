@@ -1,6 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, Link, useNavigation } from "react-router";
+import { data } from "react-router";
 import { completePasswordReset, resetTokenIsUsable } from "~/features/accounts/reset-password.server";
 import { newPasswordSchema } from "~/features/accounts/schemas";
 import { redirectClearingSession } from "~/platform/auth/cookies.server";
@@ -8,9 +7,7 @@ import { ipHashOf } from "~/platform/auth/guards.server";
 import { PASSWORD_MESSAGES } from "~/platform/auth/password-rules";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
-import { FormErrors, SubmitButton } from "~/ui/form";
-import { Alert, PageHeader } from "~/ui/layout";
-import { NewPasswordFields } from "~/ui/password-fields";
+import { HIDDEN_PASSWORD_FIELDS, TokenPasswordPage } from "~/ui/token-password-page";
 import type { Route } from "./+types/mot-de-passe-nouveau";
 
 export const meta = () => [{ title: "Nouveau mot de passe — Bascule" }];
@@ -22,8 +19,7 @@ export async function loader({ params }: Route.LoaderArgs) {
 export async function action({ request, params, context }: Route.ActionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: newPasswordSchema });
-  const hidden = { hideFields: ["password", "confirmation"] };
-  if (submission.status !== "success") return data({ result: submission.reply(hidden) }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply(HIDDEN_PASSWORD_FIELDS) }, { status: 400 });
   const outcome = await completePasswordReset(db(), {
     token: params.token,
     password: submission.value.password,
@@ -31,40 +27,34 @@ export async function action({ request, params, context }: Route.ActionArgs) {
   });
   switch (outcome.kind) {
     case "invalid-token":
-      return data({ result: submission.reply({ formErrors: ["Ce lien n’est plus valable. Faites une nouvelle demande."], ...hidden }) }, { status: 400 });
+      return data(
+        { result: submission.reply({ formErrors: ["Ce lien n’est plus valable. Faites une nouvelle demande."], ...HIDDEN_PASSWORD_FIELDS }) },
+        { status: 400 },
+      );
     case "weak-password":
-      return data({ result: submission.reply({ fieldErrors: { password: [PASSWORD_MESSAGES[outcome.problem]] }, ...hidden }) }, { status: 400 });
+      return data(
+        { result: submission.reply({ fieldErrors: { password: [PASSWORD_MESSAGES[outcome.problem]] }, ...HIDDEN_PASSWORD_FIELDS }) },
+        { status: 400 },
+      );
     case "reset":
       throw redirectClearingSession("/connexion?info=reinitialise");
   }
 }
 
 export default function NewPassword({ loaderData, actionData }: Route.ComponentProps) {
-  const navigation = useNavigation();
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }),
-    shouldValidate: "onSubmit",
-  });
-  if (!loaderData.usable) {
-    return (
-      <div className="mx-auto max-w-lg">
-        <PageHeader title="Lien expiré ou déjà utilisé" />
-        <Alert tone="warning">Ce lien de réinitialisation n’est plus valable : il a expiré (30 minutes), a déjà servi ou a été remplacé par un lien plus récent.</Alert>
-        <p>
-          <Link to="/mot-de-passe-oublie">Faire une nouvelle demande</Link>
-        </p>
-      </div>
-    );
-  }
   return (
-    <div className="mx-auto max-w-lg">
-      <PageHeader title="Choisir un nouveau mot de passe" lead="Toutes vos sessions ouvertes seront fermées." />
-      <FormErrors id={form.errorId} errors={form.errors} />
-      <Form method="post" {...getFormProps(form)} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-        <NewPasswordFields password={fields.password} confirmation={fields.confirmation} />
-        <SubmitButton pending={navigation.state === "submitting"}>Enregistrer le mot de passe</SubmitButton>
-      </Form>
-    </div>
+    <TokenPasswordPage
+      usable={loaderData.usable}
+      lastResult={actionData?.result}
+      title="Choisir un nouveau mot de passe"
+      lead="Toutes vos sessions ouvertes seront fermées."
+      submitLabel="Enregistrer le mot de passe"
+      expired={{
+        message:
+          "Ce lien de réinitialisation n’est plus valable : il a expiré (30 minutes), a déjà servi ou a été remplacé par un lien plus récent.",
+        linkTo: "/mot-de-passe-oublie",
+        linkText: "Faire une nouvelle demande",
+      }}
+    />
   );
 }
