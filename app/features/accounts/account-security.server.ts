@@ -1,5 +1,4 @@
 import { and, eq, ne } from "drizzle-orm";
-import { appendAudit } from "~/platform/audit/audit.server";
 import { isStaff } from "~/platform/auth/permissions";
 import { checkPassword } from "~/platform/auth/password-policy.server";
 import type { PasswordProblem } from "~/platform/auth/password-rules";
@@ -10,6 +9,7 @@ import type { Db } from "~/platform/db/client.server";
 import { sessions, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { INSURER } from "~/ui/insurer";
+import { auditOwnAccount } from "./own-account-audit.server";
 
 /*
  * What a signed-in person can change about their own account's security: their password and
@@ -72,14 +72,7 @@ export async function confirmTotpEnrolment(
       subject: "Vérification en deux étapes activée sur votre compte Bascule",
       text: `Bonjour,\n\nLa vérification en deux étapes vient d’être activée sur votre compte Bascule. À chaque connexion, un code de votre application d’authentification vous sera demandé.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
-    await appendAudit(tx, {
-      actor: { userId: input.userId, label: input.email },
-      action: "account.mfa.enabled",
-      outcome: "success",
-      targetType: "user",
-      targetId: input.userId,
-      ipHash: input.ipHash,
-    }, now);
+    await auditOwnAccount(tx, { id: input.userId, email: input.email }, "account.mfa.enabled", "success", input.ipHash, now);
   });
   return "enabled";
 }
@@ -93,14 +86,7 @@ export async function disableTotp(
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user || isStaff(user.role)) return "forbidden";
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
-    await appendAudit(db, {
-      actor: { userId: user.id, label: user.email },
-      action: "account.mfa.disable-refused",
-      outcome: "failure",
-      targetType: "user",
-      targetId: user.id,
-      ipHash: input.ipHash,
-    }, now);
+    await auditOwnAccount(db, { id: user.id, email: user.email }, "account.mfa.disable-refused", "failure", input.ipHash, now);
     return "bad-password";
   }
   await db.transaction(async (tx) => {
@@ -111,14 +97,7 @@ export async function disableTotp(
       subject: "Vérification en deux étapes désactivée sur votre compte Bascule",
       text: `Bonjour,\n\nLa vérification en deux étapes vient d’être désactivée sur votre compte Bascule.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
-    await appendAudit(tx, {
-      actor: { userId: user.id, label: user.email },
-      action: "account.mfa.disabled",
-      outcome: "success",
-      targetType: "user",
-      targetId: user.id,
-      ipHash: input.ipHash,
-    }, now);
+    await auditOwnAccount(tx, { id: user.id, email: user.email }, "account.mfa.disabled", "success", input.ipHash, now);
   });
   return "disabled";
 }
@@ -132,14 +111,7 @@ export async function changePassword(
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     if (user) {
-      await appendAudit(db, {
-        actor: { userId: user.id, label: user.email },
-        action: "account.password.change-refused",
-        outcome: "failure",
-        targetType: "user",
-        targetId: user.id,
-        ipHash: input.ipHash,
-      }, now);
+      await auditOwnAccount(db, { id: user.id, email: user.email }, "account.password.change-refused", "failure", input.ipHash, now);
     }
     return { kind: "bad-password" };
   }
@@ -155,14 +127,7 @@ export async function changePassword(
       subject: "Votre mot de passe Bascule a été modifié",
       text: `Bonjour ${user.displayName},\n\nLe mot de passe de votre compte Bascule vient d’être modifié ; vos autres sessions ont été fermées.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
-    await appendAudit(tx, {
-      actor: { userId: user.id, label: user.email },
-      action: "account.password.changed",
-      outcome: "success",
-      targetType: "user",
-      targetId: user.id,
-      ipHash: input.ipHash,
-    }, now);
+    await auditOwnAccount(tx, { id: user.id, email: user.email }, "account.password.changed", "success", input.ipHash, now);
   });
   return { kind: "changed" };
 }

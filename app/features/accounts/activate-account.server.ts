@@ -12,6 +12,7 @@ import { enqueueMail } from "~/platform/mail/outbox.server";
 import type { ClientInfo } from "./login.server";
 import { normalizeEmail } from "./email";
 import { TOKEN_LIFETIME_MS, consumeToken, findUsableToken, newToken } from "./tokens.server";
+import { auditOwnAccount } from "./own-account-audit.server";
 
 /**
  * Account activation for people who are already members: member number + birth date prove
@@ -133,14 +134,7 @@ export async function completeActivation(
       { userId: user!.id, role: "MEMBER", mfaVerified: true, ipHash: input.client.ipHash, userAgent: input.client.userAgent },
       now,
     );
-    await appendAudit(tx, {
-      actor: { userId: user!.id, label: found.email },
-      action: "account.activated",
-      outcome: "success",
-      targetType: "user",
-      targetId: user!.id,
-      ipHash: input.client.ipHash,
-    }, now);
+    await auditOwnAccount(tx, { id: user!.id, email: found.email }, "account.activated", "success", input.client.ipHash, now);
     return { kind: "activated", token, expiresAt: session.expiresAt } as const;
   });
 }

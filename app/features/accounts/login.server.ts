@@ -9,6 +9,7 @@ import { blindIndex, decryptField } from "~/platform/crypto/keyring.server";
 import type { Db } from "~/platform/db/client.server";
 import { sessions, users } from "~/platform/db/schema";
 import { normalizeEmail } from "./email";
+import { auditOwnAccount } from "./own-account-audit.server";
 
 export type ClientInfo = { ipHash: string; userAgent: string | null };
 
@@ -81,14 +82,7 @@ export async function loginWithPassword(
       now,
     );
     if (!mfaRequired) await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
-    await appendAudit(tx, {
-      actor: { userId: user.id, label: user.email },
-      action: mfaRequired ? "auth.login.password-accepted" : "auth.login.succeeded",
-      outcome: "success",
-      targetType: "user",
-      targetId: user.id,
-      ipHash: input.client.ipHash,
-    }, now);
+    await auditOwnAccount(tx, { id: user.id, email: user.email }, mfaRequired ? "auth.login.password-accepted" : "auth.login.succeeded", "success", input.client.ipHash, now);
     return mfaRequired
       ? ({ kind: "mfa-required", token, expiresAt: session.expiresAt } as const)
       : ({ kind: "signed-in", token, expiresAt: session.expiresAt, role: user.role } as const);
@@ -129,15 +123,7 @@ export async function completeTotpStep(
   if (step === null || replay) {
     return db.transaction(async (tx) => {
       const nowBlocked = await hit(tx, key, THROTTLE_RULES.totpAccount, now);
-      await appendAudit(tx, {
-        actor: { userId: user.id, label: user.email },
-        action: "auth.mfa.failed",
-        outcome: "failure",
-        targetType: "user",
-        targetId: user.id,
-        ipHash: input.client.ipHash,
-        details: { reason: replay ? "code-replayed" : "bad-code" },
-      }, now);
+      await auditOwnAccount(tx, { id: user.id, email: user.email }, "auth.mfa.failed", "failure", input.client.ipHash, now, { reason: replay ? "code-replayed" : "bad-code" });
       if (nowBlocked) {
         await invalidateSession(tx, input.pendingSessionId);
         return { kind: "throttled", retryAfterSeconds: Math.ceil(THROTTLE_RULES.totpAccount.blockMs / 1000) } as const;
@@ -155,15 +141,7 @@ export async function completeTotpStep(
       { userId: user.id, role: user.role, mfaVerified: true, ipHash: input.client.ipHash, userAgent: input.client.userAgent },
       now,
     );
-    await appendAudit(tx, {
-      actor: { userId: user.id, label: user.email },
-      action: "auth.login.succeeded",
-      outcome: "success",
-      targetType: "user",
-      targetId: user.id,
-      ipHash: input.client.ipHash,
-      details: { mfa: "totp" },
-    }, now);
+    await auditOwnAccount(tx, { id: user.id, email: user.email }, "auth.login.succeeded", "success", input.client.ipHash, now, { mfa: "totp" });
     return { kind: "signed-in", token, expiresAt: session.expiresAt, role: user.role } as const;
   });
 }
@@ -171,13 +149,6 @@ export async function completeTotpStep(
 export async function logout(db: Db, input: { sessionId: string; userId: string; email: string; ipHash: string }): Promise<void> {
   await db.transaction(async (tx) => {
     await invalidateSession(tx, input.sessionId);
-    await appendAudit(tx, {
-      actor: { userId: input.userId, label: input.email },
-      action: "auth.logout",
-      outcome: "success",
-      targetType: "user",
-      targetId: input.userId,
-      ipHash: input.ipHash,
-    });
+    await auditOwnAccount(tx, { id: input.userId, email: input.email }, "auth.logout", "success", input.ipHash, new Date());
   });
 }

@@ -1,5 +1,4 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { appendAudit } from "~/platform/audit/audit.server";
 import { checkPassword } from "~/platform/auth/password-policy.server";
 import type { PasswordProblem } from "~/platform/auth/password-rules";
 import { hashPassword } from "~/platform/auth/password.server";
@@ -14,6 +13,8 @@ import { normalizeEmail } from "./email";
 import type { ClientInfo } from "./login.server";
 import { TOKEN_LIFETIME_MS, consumeToken, findUsableToken, newToken } from "./tokens.server";
 import { INSURER } from "~/ui/insurer";
+import { appendAudit } from "~/platform/audit/audit.server";
+import { auditOwnAccount } from "./own-account-audit.server";
 
 /**
  * "Forgotten password": the same answer whether or not the address has an account; a single-use
@@ -67,14 +68,7 @@ export async function requestPasswordReset(
       subject: "Réinitialisation de votre mot de passe Bascule",
       text: `Bonjour ${user.displayName},\n\nPour choisir un nouveau mot de passe, suivez ce lien (valable 30 minutes, utilisable une seule fois) :\n${config().publicOrigin}/mot-de-passe-oublie/${token}\n\nToutes vos sessions ouvertes seront fermées.\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\nBascule, votre mutuelle santé`,
     });
-    await appendAudit(tx, {
-      actor: { userId: user.id, label: user.email },
-      action: "auth.password-reset.requested",
-      outcome: "success",
-      targetType: "user",
-      targetId: user.id,
-      ipHash: input.client.ipHash,
-    }, now);
+    await auditOwnAccount(tx, { id: user.id, email: user.email }, "auth.password-reset.requested", "success", input.client.ipHash, now);
     return { kind: "accepted" } as const;
   });
 }
