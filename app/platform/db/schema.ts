@@ -468,3 +468,8 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt)],
 );
+export * from "./schema-email-intake";
+export * from "./schema-claims";
+export * from "./schema-quotes";
+export * from "./schema-subscriptions";
+export * from "./schema-contact";
