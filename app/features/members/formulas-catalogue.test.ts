@@ -123,4 +123,17 @@ describe("regulatory parameters", () => {
     expect(regulatoryValue("hospital-heavy-act-flat-fee", today)).toBe(2_400);
     expect(regulatoryValue("hospital-heavy-act-threshold", today)).toBe(12_000);
   });
+
+  it("holds the 100 % Santé and contrat responsable caps the claims engine reads", () => {
+    const today = "2025-11-30";
+    expect([1, 2, 3, 4, 5, 6].map((c) => regulatoryValue(`optics-class-b-cap-${c}`, today))).toEqual([
+      42_000, 56_000, 61_000, 70_000, 75_000, 80_000,
+    ]);
+    for (const c of [1, 2, 3, 4, 5, 6]) expect(regulatoryValue(`optics-class-a-price-cap-${c}`, today)).toBeGreaterThan(0);
+    expect(regulatoryValue("hearing-class-1-price-cap", today)).toBe(95_000);
+    expect(regulatoryValue("hearing-class-1-price-cap-under-20", today)).toBe(140_000);
+    expect(regulatoryValue("hearing-class-2-cover-cap", today)).toBe(170_000);
+    expect(regulatoryValue("dental-crown-100-sante-price-cap", today)).toBe(50_000);
+    expect(regulatoryValue("hearing-class-1-price-cap", "2020-12-31")).toBeUndefined();
+  });
 });

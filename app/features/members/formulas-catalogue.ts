@@ -364,4 +364,27 @@ export const REGULATORY_PARAMETERS: readonly RegulatoryParameterSpec[] = [
   ...history("optics-frame-cap", "Prise en charge maximale d’une monture (contrat responsable)", [
     [10_000, "2020-01-01"],
   ]),
+  // Contrat responsable: total cover of a classe B pair, Sécu included, by lens complexity
+  // (1 = simple single-vision lenses … 6 = very complex progressive lenses).
+  ...[42_000, 56_000, 61_000, 70_000, 75_000, 80_000].flatMap((cents, i) =>
+    history(`optics-class-b-cap-${i + 1}`, `Lunettes classe B : prise en charge maximale (complexité ${i + 1})`, [
+      [cents, "2020-01-01"],
+    ]),
+  ),
+  // 100 % Santé: price limits of a classe A pair (frame and two lenses), by lens complexity.
+  ...[9_500, 12_500, 16_500, 20_000, 26_000, 31_500].flatMap((cents, i) =>
+    history(`optics-class-a-price-cap-${i + 1}`, `Lunettes classe A : prix limite de vente (complexité ${i + 1})`, [
+      [cents, "2020-01-01"],
+    ]),
+  ),
+  ...history("hearing-class-1-price-cap", "Aide auditive classe I : prix limite par oreille", [[95_000, "2021-01-01"]]),
+  ...history("hearing-class-1-price-cap-under-20", "Aide auditive classe I : prix limite par oreille avant 20 ans", [
+    [140_000, "2021-01-01"],
+  ]),
+  ...history("hearing-class-2-cover-cap", "Aide auditive classe II : prise en charge maximale par oreille, Sécu comprise", [
+    [170_000, "2021-01-01"],
+  ]),
+  ...history("dental-crown-100-sante-price-cap", "Couronne du panier 100 % Santé : prix limite de facturation", [
+    [50_000, "2020-01-01"],
+  ]),
 ];
