@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { isValidIban, normalizeIban } from "~/features/members/identifiers";
 
 /**
  * The whole configuration of a Bascule process, parsed once at boot. Anything the browser
@@ -29,10 +30,19 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   SEED_ON_EMPTY: booleanish.default(true),
   CLAIMS_MAILBOX_ADDRESS: z.email().default("remboursements@bascule.example"),
+  IMAP_URL: z
+    .string()
+    .regex(/^imaps?:\/\/[^:@/]+:[^@/]+@[^/]+/, "IMAP_URL must be imap(s)://user:password@host[:port][/MAILBOX]")
+    .optional(),
+  IMAP_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  IMAP_PROCESSED_FOLDER: z.string().trim().min(1).max(100).optional(),
   SWITCHBOARD_WEBHOOK_URL: z.url().optional(),
   SWITCHBOARD_WEBHOOK_SECRET: z.string().min(16).optional(),
   SWITCHBOARD_ONCALL_EMAILS: z.string().default(""),
   OFREP_API_KEYS: z.string().default(""),
+  PAYMENTS_DEBTOR_NAME: z.string().trim().min(2).max(70).optional(),
+  PAYMENTS_DEBTOR_IBAN: z.string().optional(),
+  PAYMENTS_DEBTOR_BIC: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -59,6 +69,11 @@ export interface BasculeConfig {
   seedOnEmpty: boolean;
   /** Mailbox members write to when online claims are in e-mail fallback. */
   claimsMailboxAddress: string;
+  /** The claims mailbox read over IMAP (none = e-mail claims are not ingested). */
+  imapUrl: string | undefined;
+  imapPollIntervalMs: number;
+  /** Folder processed e-mails are moved to (they stay in place, flagged, when unset). */
+  imapProcessedFolder: string | undefined;
   /** Signed webhook notified of every switchboard change (none when unset). */
   switchboardWebhookUrl: string | undefined;
   switchboardWebhookSecret: string | undefined;
@@ -66,13 +81,47 @@ export interface BasculeConfig {
   switchboardOnCallEmails: string[];
   /** API keys accepted by the OFREP evaluation endpoint (none = endpoint disabled). */
   ofrepApiKeys: string[];
+  /**
+   * Bascule's bank account, debited by the SEPA credit transfers of reimbursements. Null only in
+   * production when it is not configured: no payment file can then be produced.
+   */
+  paymentsDebtor: { name: string; iban: string; bic: string } | null;
 }
+
+/**
+ * Outside production, a synthetic account (valid checksums, belongs to nobody) so that payment
+ * files can be generated in demo and tests; production must name the real one.
+ */
+const DEMO_DEBTOR = { name: "Mutuelle Bascule", iban: "FR7630006000011234567890189", bic: "BASCFRPPXXX" };
 
 const splitList = (value: string) =>
   value
     .split(",")
     .map((v) => v.trim())
     .filter(Boolean);
+
+/**
+ * The debtor account: all three variables or none. None means the synthetic demo account outside
+ * production, and no account at all in production (payment files are then refused, never
+ * produced from a demo account). A value that is set must be valid, or the process stops.
+ */
+function parsePaymentsDebtor(e: Env, isProduction: boolean): BasculeConfig["paymentsDebtor"] {
+  const given = [e.PAYMENTS_DEBTOR_NAME, e.PAYMENTS_DEBTOR_IBAN, e.PAYMENTS_DEBTOR_BIC];
+  if (given.some(Boolean) && !given.every(Boolean)) {
+    throw new Error("Invalid configuration: set PAYMENTS_DEBTOR_NAME, PAYMENTS_DEBTOR_IBAN and PAYMENTS_DEBTOR_BIC together");
+  }
+  if (!given.every(Boolean)) return isProduction ? null : DEMO_DEBTOR;
+  const debtor = {
+    name: e.PAYMENTS_DEBTOR_NAME!,
+    iban: normalizeIban(e.PAYMENTS_DEBTOR_IBAN!),
+    bic: e.PAYMENTS_DEBTOR_BIC!.replace(/\s/g, "").toUpperCase(),
+  };
+  if (!isValidIban(debtor.iban)) throw new Error("Invalid configuration: PAYMENTS_DEBTOR_IBAN is not a valid SEPA IBAN");
+  if (!/^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/.test(debtor.bic)) {
+    throw new Error("Invalid configuration: PAYMENTS_DEBTOR_BIC is not a valid BIC");
+  }
+  return debtor;
+}
 
 export function parseConfig(source: Record<string, string | undefined>): BasculeConfig {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
@@ -89,6 +138,7 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
   if (isProduction && (!e.BASCULE_ENCRYPTION_KEYS || !e.BASCULE_BLIND_INDEX_KEY)) {
     throw new Error("Invalid configuration: production needs BASCULE_ENCRYPTION_KEYS and BASCULE_BLIND_INDEX_KEY");
   }
+  const paymentsDebtor = parsePaymentsDebtor(e, isProduction);
   const publicOrigin = (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
   return {
     env: e.BASCULE_ENV,
@@ -109,10 +159,14 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
     metricsToken: e.METRICS_TOKEN,
     seedOnEmpty: e.SEED_ON_EMPTY && !isProduction,
     claimsMailboxAddress: e.CLAIMS_MAILBOX_ADDRESS,
+    imapUrl: e.IMAP_URL,
+    imapPollIntervalMs: e.IMAP_POLL_INTERVAL_MS,
+    imapProcessedFolder: e.IMAP_PROCESSED_FOLDER,
     switchboardWebhookUrl: e.SWITCHBOARD_WEBHOOK_URL,
     switchboardWebhookSecret: e.SWITCHBOARD_WEBHOOK_SECRET,
     switchboardOnCallEmails: splitList(e.SWITCHBOARD_ONCALL_EMAILS),
     ofrepApiKeys: splitList(e.OFREP_API_KEYS),
+    paymentsDebtor,
   };
 }
 

@@ -21,6 +21,11 @@ export default function MemberLayout() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/espace/remboursements" className={linkClass}>
+              Mes remboursements
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/espace/securite" className={linkClass}>
               Sécurité du compte
             </NavLink>

@@ -1,0 +1,73 @@
+import { randomBytes } from "node:crypto";
+import { FORMULAS, type FormulaCode, REGULATORY_PARAMETERS } from "~/features/members/formulas-catalogue";
+import { encryptField } from "~/platform/crypto/keyring.server";
+import type { Db } from "~/platform/db/client.server";
+import { contracts, formulas, guaranteeLines, persons, regulatoryParameters, users } from "~/platform/db/schema";
+
+/*
+ * Claims need the real catalogue (formulas, guarantee lines, regulatory amounts) and a household:
+ * a member with an account, a spouse and a child on one contract.
+ */
+
+const unique = () => randomBytes(4).toString("hex");
+
+export async function ensureClaimsCatalogue(db: Db): Promise<Map<FormulaCode, string>> {
+  const existing = await db.select({ id: formulas.id, code: formulas.code }).from(formulas);
+  const ids = new Map(existing.map((f) => [f.code as FormulaCode, f.id]));
+  for (const { lines, ...formula } of FORMULAS) {
+    if (ids.has(formula.code)) continue;
+    const [row] = await db.insert(formulas).values(formula).returning({ id: formulas.id });
+    await db.insert(guaranteeLines).values(lines.map((line) => ({ ...line, formulaId: row!.id })));
+    ids.set(formula.code, row!.id);
+  }
+  await db.insert(regulatoryParameters).values([...REGULATORY_PARAMETERS]).onConflictDoNothing();
+  return ids;
+}
+
+export type Household = Awaited<ReturnType<typeof createHousehold>>;
+
+export async function createHousehold(db: Db, options: { formula?: FormulaCode; startDate?: string } = {}) {
+  const ids = await ensureClaimsCatalogue(db);
+  const startDate = options.startDate ?? "2020-01-01";
+  const [contract] = await db
+    .insert(contracts)
+    .values({ number: `CT-${unique()}`, kind: "INDIVIDUAL", status: "ACTIVE", formulaId: ids.get(options.formula ?? "F2")!, startDate, departement: "83" })
+    .returning();
+  const base = { contractId: contract!.id, coveredFrom: startDate, lastName: "Essai" };
+  const [member] = await db
+    .insert(persons)
+    .values({
+      ...base,
+      role: "MEMBER",
+      memberNumber: `A${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`,
+      firstName: "Camille",
+      birthDate: "1980-05-17",
+      nirEnc: encryptField("persons.nir", "280058312345678"),
+      nirHint: "280052",
+      email: `camille.${unique()}@exemple.fr`,
+    })
+    .returning();
+  const [spouse] = await db
+    .insert(persons)
+    .values({ ...base, role: "SPOUSE", firstName: "Dominique", birthDate: "1979-02-01", nirEnc: encryptField("persons.nir", "179028312345612"), nirHint: "179022" })
+    .returning();
+  const [child] = await db
+    .insert(persons)
+    .values({ ...base, role: "CHILD", firstName: "Sacha", birthDate: "2015-06-01", nirHolderPersonId: member!.id, birthRank: 1 })
+    .returning();
+  const [user] = await db
+    .insert(users)
+    .values({ email: `compte.${unique()}@exemple.fr`, role: "MEMBER", displayName: "Camille Essai", personId: member!.id })
+    .returning();
+  return { contract: contract!, member: member!, spouse: spouse!, child: child!, user: user!, memberRef: { userId: user!.id, email: user!.email, personId: member!.id } };
+}
+
+const encoder = new TextEncoder();
+/** A small but well-formed-looking PDF (the type is decided by its first bytes). */
+export function pdfBytes(label: string, size = 2_000): Uint8Array {
+  const head = encoder.encode(`%PDF-1.7\n% ${label}\n`);
+  const bytes = new Uint8Array(Math.max(size, head.length + 8));
+  bytes.set(head);
+  bytes.set(encoder.encode("\n%%EOF\n"), bytes.length - 7);
+  return bytes;
+}
