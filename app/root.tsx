@@ -95,6 +95,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
               <p>
                 Téléphone : <a href={INSURER.phoneHref}>{INSURER.phone}</a> ({INSURER.phoneHours})
               </p>
+              <p>
+                <Link to="/contact">Nous écrire en ligne</Link>
+              </p>
             </div>
             <div>
               <p className="font-semibold text-ink">Courrier</p>

@@ -6,6 +6,8 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { DatabaseHandle } from "./client.server";
 import fs from "node:fs";
+// Database roles are set up with the schema they guard (the contact form's insert-only writer).
+import { ensureContactWriterRole } from "~/features/contact/contact-writer.server";
 
 /** Arbitrary but fixed: serialises migrations of several instances starting together. */
 const MIGRATION_LOCK_ID = 4_201_337;
@@ -19,6 +21,7 @@ export async function applyMigrations(handle: DatabaseHandle): Promise<void> {
   const folder = migrationsFolder();
   if (handle.mode === "pglite") {
     await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder: folder });
+    await ensureContactWriterRole(handle.db);
     return;
   }
   const pool = handle.pool!;
@@ -26,6 +29,7 @@ export async function applyMigrations(handle: DatabaseHandle): Promise<void> {
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
     await migratePg(handle.db as unknown as NodePgDatabase, { migrationsFolder: folder });
+    await ensureContactWriterRole(handle.db);
   } finally {
     await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_ID]).catch(() => undefined);
     client.release();

@@ -37,6 +37,12 @@ export default function Home() {
           <Link to="/connexion" className="inline-block rounded-md bg-white px-5 py-3 font-semibold text-brand-800 no-underline hover:bg-brand-50">
             Accéder à mon espace adhérent
           </Link>
+          <Link
+            to="/devis"
+            className="ml-0 mt-3 inline-block rounded-md border-2 border-white px-5 py-3 font-semibold text-white no-underline hover:bg-brand-800 sm:ml-4 sm:mt-0"
+          >
+            Obtenir un devis
+          </Link>
         </p>
       </section>
 
@@ -86,6 +92,9 @@ export default function Home() {
               <dt className="font-semibold">Par e-mail</dt>
               <dd>
                 <a href={`mailto:${INSURER.email}`}>{INSURER.email}</a>
+              </dd>
+              <dd>
+                ou par notre <Link to="/contact">formulaire de contact</Link>
               </dd>
             </div>
             <div>

@@ -1,0 +1,81 @@
+import { asc, eq } from "drizzle-orm";
+import type { DbOrTx } from "~/platform/db/client.server";
+import { tariffAgeBands, tariffDepartementZones, tariffFactors, tariffVersions } from "~/platform/db/schema";
+import { type FactorKind, type PersonKind, type Tariff, tariffValidOn } from "./tariff";
+import { TARIFF_VERSIONS } from "./tariff-data";
+
+/**
+ * Writes the tariff versions of tariff-data.ts that the database does not hold yet (by code).
+ * A version already present is left alone: published versions are never edited in place
+ * (docs/decisions/010-versioned-tariffs.md), a change is a new version.
+ */
+export async function ensureTariff(tx: DbOrTx): Promise<void> {
+  const existing = new Set((await tx.select({ code: tariffVersions.code }).from(tariffVersions)).map((r) => r.code));
+  for (const spec of TARIFF_VERSIONS) {
+    if (existing.has(spec.code)) continue;
+    const { bands, factors, departementZones, ...version } = spec;
+    const [row] = await tx.insert(tariffVersions).values(version).returning({ id: tariffVersions.id });
+    const versionId = row!.id;
+    await tx.insert(tariffAgeBands).values(bands.map((b) => ({ ...b, versionId })));
+    await tx.insert(tariffFactors).values(factors.map((f) => ({ ...f, versionId })));
+    await tx
+      .insert(tariffDepartementZones)
+      .values(Object.entries(departementZones).map(([departement, zone]) => ({ versionId, departement, zone })));
+  }
+}
+
+type VersionRow = typeof tariffVersions.$inferSelect;
+
+/*
+ * Versions are immutable once written, so a loaded version is cached for the life of the process
+ * (per database handle). Only the list of versions is refreshed, every minute, so that a version
+ * added by a data migration is picked up without a restart.
+ */
+const LIST_TTL_MS = 60_000;
+type Cache = { listedAt: number; versions: VersionRow[]; tariffs: Map<string, Tariff> };
+const caches = new WeakMap<object, Cache>();
+
+async function versionList(db: DbOrTx, nowMs: number): Promise<Cache> {
+  let cache = caches.get(db);
+  if (!cache || nowMs - cache.listedAt > LIST_TTL_MS) {
+    const versions = await db.select().from(tariffVersions).orderBy(asc(tariffVersions.validFrom));
+    cache = { listedAt: nowMs, versions, tariffs: cache?.tariffs ?? new Map() };
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+export async function loadTariffVersion(db: DbOrTx, version: VersionRow): Promise<Tariff> {
+  const [bands, factorRows, zoneRows] = await Promise.all([
+    db.select().from(tariffAgeBands).where(eq(tariffAgeBands.versionId, version.id)).orderBy(asc(tariffAgeBands.minAge)),
+    db.select().from(tariffFactors).where(eq(tariffFactors.versionId, version.id)),
+    db.select().from(tariffDepartementZones).where(eq(tariffDepartementZones.versionId, version.id)),
+  ]);
+  const factors: Record<FactorKind, Record<string, number>> = { FORMULA: {}, ZONE: {}, SCHEME: {} };
+  for (const f of factorRows) factors[f.kind as FactorKind][f.key] = f.multiplierPermille;
+  return {
+    versionId: version.id,
+    code: version.code,
+    validFrom: version.validFrom,
+    validTo: version.validTo,
+    childMaxAge: version.childMaxAge,
+    adultMinAge: version.adultMinAge,
+    freeChildFromRank: version.freeChildFromRank,
+    bands: bands.map((b) => ({ personKind: b.personKind as PersonKind, minAge: b.minAge, maxAge: b.maxAge, monthlyCents: b.monthlyCents })),
+    factors,
+    departementZones: Object.fromEntries(zoneRows.map((z) => [z.departement, z.zone])),
+  };
+}
+
+/** The tariff valid on `date` (ISO), or undefined when no version covers it. */
+export async function tariffFor(db: DbOrTx, date: string, nowMs = Date.now()): Promise<Tariff | undefined> {
+  const cache = await versionList(db, nowMs);
+  const version = tariffValidOn(cache.versions, date);
+  if (!version) return undefined;
+  let tariff = cache.tariffs.get(version.id);
+  if (!tariff) {
+    tariff = await loadTariffVersion(db, version);
+    cache.tariffs.set(version.id, tariff);
+  }
+  return tariff;
+}

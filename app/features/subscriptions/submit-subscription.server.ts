@@ -1,0 +1,164 @@
+import { randomUUID } from "node:crypto";
+import { eq, inArray, sql } from "drizzle-orm";
+import { generateMemberNumber, ibanHint, nirHint } from "~/features/members/identifiers";
+import { appendAudit } from "~/platform/audit/audit.server";
+import { blindIndex, decryptField, encryptField } from "~/platform/crypto/keyring.server";
+import type { Tx } from "~/platform/db/client.server";
+import { contracts, formulas, persons, sepaMandates, subscriptionDrafts } from "~/platform/db/schema";
+import { enqueueMail } from "~/platform/mail/outbox.server";
+import { DEMO_CREDITOR_IDENTIFIER, MANDATE_TEXT_VERSION } from "./sepa-mandate";
+import { requestReceivedMail } from "./subscription-mail";
+import { type Draft, IBAN_PURPOSE, NIR_PURPOSE } from "./subscription-draft.server";
+
+/*
+ * A signed draft becomes, in the signature's transaction, a PENDING contract with its people
+ * (NIRs encrypted with their blind index and hint, as everywhere else), the IBAN on the contract,
+ * the SEPA mandate, an audit entry and the "request received" e-mail. Either all of it exists or
+ * none of it does.
+ */
+
+/** Serialises member-number allocation across instances (two submissions never share a number). */
+const MEMBER_SEQUENCE_LOCK = 7_310_042;
+
+export type SubmitResult =
+  | { kind: "submitted"; contractId: string; contractNumber: string; memberNumber: string }
+  | { kind: "duplicate-nir" }
+  | { kind: "incomplete" };
+
+export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promise<SubmitResult> {
+  const data = draft.data;
+  const quotePersons = draft.quote.persons;
+  if (!data.formulaCode || !data.persons || !data.address || !data.bank || !data.documents || !draft.ibanEnc || !draft.mandateReference) {
+    return { kind: "incomplete" };
+  }
+  const [formula] = await tx.select({ id: formulas.id }).from(formulas).where(eq(formulas.code, data.formulaCode));
+  if (!formula) return { kind: "incomplete" };
+
+  const nirs = data.persons.map((p) => (p.nirEnc ? decryptField(NIR_PURPOSE, p.nirEnc) : null));
+  const bidxs = nirs.flatMap((n) => (n ? [blindIndex("nir", n)] : []));
+  if (bidxs.length > 0) {
+    const known = await tx.select({ id: persons.id }).from(persons).where(inArray(persons.nirBidx, bidxs)).limit(1);
+    // Someone already protected by Bascule: a second contract must go through an adviser.
+    if (known.length > 0) return { kind: "duplicate-nir" };
+  }
+  const iban = decryptField(IBAN_PURPOSE, draft.ibanEnc);
+
+  await tx.execute(sql`select pg_advisory_xact_lock(${MEMBER_SEQUENCE_LOCK})`);
+  const [{ last } = { last: 0 }] = await tx
+    .select({ last: sql<number>`coalesce(max(substring(${persons.memberNumber} from 2 for 7)::int), 0)`.mapWith(Number) })
+    .from(persons)
+    .where(sql`${persons.memberNumber} ~ '^A[0-9]{8}$'`);
+  const sequence = last + 1;
+  const memberNumber = generateMemberNumber(sequence);
+  const startDate = data.documents.startDate;
+  const contractNumber = `CT-${startDate.slice(0, 4)}-${String(sequence).padStart(6, "0")}`;
+  const contractId = randomUUID();
+
+  await tx.insert(contracts).values({
+    id: contractId,
+    number: contractNumber,
+    kind: "INDIVIDUAL",
+    status: "PENDING",
+    formulaId: formula.id,
+    startDate,
+    scheme: draft.quote.scheme,
+    departement: draft.quote.departement,
+    ibanEnc: encryptField("contracts.iban", iban),
+    ibanBidx: blindIndex("iban", iban),
+    ibanHint: ibanHint(iban),
+    bic: data.bank.bic || null,
+    ibanChangedAt: now,
+    createdAt: now,
+  });
+
+  const ids = quotePersons.map(() => randomUUID());
+  const address = data.address;
+  const addressLine = address.addressLine2 ? `${address.addressLine}, ${address.addressLine2}` : address.addressLine;
+  const ranks = new Map<string, number>();
+  await tx.insert(persons).values(
+    data.persons.map((p, i) => {
+      const role = quotePersons[i]!.role;
+      const nir = nirs[i];
+      let holder: { nirHolderPersonId: string; birthRank: number } | null = null;
+      if (!nir && p.coveredByIndex !== null) {
+        // Twins on the same parent's number are told apart by their rank.
+        const key = `${p.coveredByIndex}:${p.birthDate}`;
+        const rank = (ranks.get(key) ?? 0) + 1;
+        ranks.set(key, rank);
+        holder = { nirHolderPersonId: ids[p.coveredByIndex]!, birthRank: rank };
+      }
+      return {
+        id: ids[i]!,
+        contractId,
+        role,
+        memberNumber: role === "MEMBER" ? memberNumber : null,
+        civility: p.civility,
+        firstName: p.firstName,
+        lastName: p.lastName,
+        birthDate: p.birthDate,
+        nirEnc: nir ? encryptField("persons.nir", nir) : null,
+        nirBidx: nir ? blindIndex("nir", nir) : null,
+        nirHint: nir ? nirHint(nir) : null,
+        nirHolderPersonId: holder?.nirHolderPersonId ?? null,
+        birthRank: holder?.birthRank ?? null,
+        email: role === "MEMBER" ? address.email : null,
+        phone: role === "MEMBER" ? address.phone : null,
+        addressLine,
+        postcode: address.postcode,
+        city: address.city,
+        coveredFrom: p.birthDate > startDate ? p.birthDate : startDate,
+        createdAt: now,
+      };
+    }),
+  );
+
+  await tx.insert(sepaMandates).values({
+    reference: draft.mandateReference,
+    contractId,
+    creditorIdentifier: DEMO_CREDITOR_IDENTIFIER,
+    debtorName: data.bank.accountHolder,
+    ibanEnc: encryptField("sepa_mandates.iban", iban),
+    ibanHint: ibanHint(iban),
+    bic: data.bank.bic || null,
+    textVersion: MANDATE_TEXT_VERSION,
+    signedAt: now,
+    createdAt: now,
+  });
+
+  await tx
+    .update(subscriptionDrafts)
+    .set({
+      status: "SUBMITTED",
+      // The NIRs now live on the persons; the draft keeps only their hints.
+      data: { ...data, persons: data.persons.map((p) => ({ ...p, nirEnc: null })) },
+      contractId,
+      signedAt: now,
+      signatureCodeHash: null,
+      signatureCodeExpiresAt: null,
+      updatedAt: now,
+    })
+    .where(eq(subscriptionDrafts.id, draft.id));
+
+  const memberIndex = Math.max(0, quotePersons.findIndex((p) => p.role === "MEMBER"));
+  await appendAudit(tx, {
+    actor: { userId: null, label: "anonyme" },
+    action: "subscription.submitted",
+    outcome: "success",
+    targetType: "contract",
+    targetId: contractId,
+    details: { contractNumber, subscriptionId: draft.id, quoteReference: draft.quoteReference, persons: quotePersons.length },
+  }, now);
+  await enqueueMail(
+    tx,
+    requestReceivedMail({
+      to: address.email,
+      firstName: data.persons[memberIndex]!.firstName,
+      contractNumber,
+      memberNumber,
+      mandateReference: draft.mandateReference,
+      startDate,
+    }),
+    now,
+  );
+  return { kind: "submitted", contractId, contractNumber, memberNumber };
+}

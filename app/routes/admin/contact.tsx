@@ -1,0 +1,109 @@
+import { Form, Link } from "react-router";
+import { z } from "zod";
+import { listContactMessages } from "~/features/contact/contact-inbox.server";
+import { CATEGORY_LABELS, CONTACT_STATUSES, STATUS_LABELS } from "~/features/contact/schemas";
+import { requirePermission } from "~/platform/auth/guards.server";
+import { db } from "~/platform/db/client.server";
+import { DataTable, PageHeader } from "~/ui/layout";
+import type { Route } from "./+types/contact";
+
+export const meta = () => [{ title: "Messages reçus — Bascule" }];
+
+const PAGE_SIZE = 25;
+
+// Filters are forgiving: an unknown status shows every message, a wrong page the first one.
+const querySchema = z.object({
+  statut: z.enum(CONTACT_STATUSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
+
+export async function loader(args: Route.LoaderArgs) {
+  await requirePermission(args, "contact:read");
+  const url = new URL(args.request.url);
+  const { statut, page } = querySchema.parse({
+    statut: url.searchParams.get("statut") ?? undefined,
+    page: url.searchParams.get("page") ?? undefined,
+  });
+  const list = await listContactMessages(db(), { status: statut, page, pageSize: PAGE_SIZE });
+  return {
+    filter: { statut: statut ?? "", page },
+    total: list.total,
+    hasNextPage: list.hasNextPage,
+    items: list.items.map((m) => ({
+      ...m,
+      createdAt: { iso: m.createdAt.toISOString(), label: dateTime.format(m.createdAt) },
+    })),
+  };
+}
+
+function pageHref(statut: string, page: number): string {
+  const params = new URLSearchParams();
+  if (statut) params.set("statut", statut);
+  if (page > 1) params.set("page", String(page));
+  const search = params.toString();
+  return search ? `/admin/contact?${search}` : "/admin/contact";
+}
+
+export default function ContactInbox({ loaderData }: Route.ComponentProps) {
+  const { filter, items, total, hasNextPage } = loaderData;
+  return (
+    <>
+      <PageHeader
+        title="Messages reçus"
+        lead="Les messages envoyés par le formulaire de contact. Le contenu d’un message n’est affiché qu’en l’ouvrant, et chaque lecture est inscrite au journal d’audit."
+      />
+      <Form method="get" className="mb-4 flex flex-wrap items-end gap-3">
+        <div>
+          <label htmlFor="statut" className="block font-medium text-ink">
+            Statut
+          </label>
+          <select
+            id="statut"
+            name="statut"
+            defaultValue={filter.statut}
+            className="mt-2 block rounded-md border border-slate-500 bg-white px-3 py-2 text-base text-ink"
+          >
+            <option value="">Tous</option>
+            {CONTACT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="rounded-md bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">
+          Filtrer
+        </button>
+      </Form>
+      <p className="mb-4 text-sm text-muted" aria-live="polite">
+        {total === 0 ? "Aucun message" : total === 1 ? "1 message" : `${total.toLocaleString("fr-FR")} messages`}
+        {filter.statut ? ` au statut « ${STATUS_LABELS[filter.statut as keyof typeof STATUS_LABELS]} »` : ""}.
+      </p>
+      {items.length > 0 ? (
+        <DataTable
+          caption={`Messages, du plus récent au plus ancien — page ${filter.page}`}
+          headers={["Référence", "Reçu le", "Sujet", "Expéditeur", "Statut"]}
+          rows={items.map((m) => [
+            <Link key="ref" to={`/admin/contact/${m.id}`} className="font-mono">
+              {m.reference}
+            </Link>,
+            <time key="date" dateTime={m.createdAt.iso} className="whitespace-nowrap">
+              {m.createdAt.label}
+            </time>,
+            CATEGORY_LABELS[m.category],
+            m.fromMember ? "Adhérent connecté" : "Visiteur",
+            STATUS_LABELS[m.status],
+          ])}
+        />
+      ) : null}
+      {filter.page > 1 || hasNextPage ? (
+        <nav aria-label="Pages de messages" className="mt-4 flex gap-4">
+          {filter.page > 1 ? <Link to={pageHref(filter.statut, filter.page - 1)}>Page précédente</Link> : null}
+          {hasNextPage ? <Link to={pageHref(filter.statut, filter.page + 1)}>Page suivante</Link> : null}
+        </nav>
+      ) : null}
+    </>
+  );
+}
