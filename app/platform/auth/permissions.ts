@@ -13,6 +13,10 @@ export const PERMISSIONS = [
   "services:request-reopen",
   "services:approve-reopen",
   "users:manage",
+  "contact:read",
+  "contact:handle",
+  "payments:manage",
+  "subscriptions:review",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -20,7 +24,7 @@ export type Role = "MEMBER" | "CLAIMS_HANDLER" | "ADMIN";
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   MEMBER: ["member-space:use"],
-  CLAIMS_HANDLER: ["staff-space:use", "claims:process"],
+  CLAIMS_HANDLER: ["staff-space:use", "claims:process", "contact:read", "contact:handle", "subscriptions:review"],
   ADMIN: [
     "staff-space:use",
     "audit:read",
@@ -31,6 +35,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "services:request-reopen",
     "services:approve-reopen",
     "users:manage",
+    "contact:read",
+    "contact:handle",
+    "payments:manage",
+    "subscriptions:review",
   ],
 };
 

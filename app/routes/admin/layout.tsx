@@ -11,6 +11,10 @@ export async function loader(args: Route.LoaderArgs) {
       journal: can(user.role, "audit:read"),
       courriels: can(user.role, "mail:read"),
       services: can(user.role, "services:close"),
+      remboursements: can(user.role, "claims:process"),
+      paiements: can(user.role, "payments:manage"),
+      contact: can(user.role, "contact:read"),
+      adhesions: can(user.role, "subscriptions:review"),
     },
   };
 }
@@ -52,6 +56,48 @@ export default function AdminLayout({ loaderData }: Route.ComponentProps) {
             <li>
               <NavLink to="/admin/services" className={linkClass}>
                 Services en ligne
+              </NavLink>
+            </li>
+          ) : null}
+          {nav.remboursements ? (
+            <li>
+              <NavLink to="/admin/remboursements" end className={linkClass}>
+                Demandes à examiner
+              </NavLink>
+            </li>
+          ) : null}
+          {nav.remboursements ? (
+            <li>
+              <NavLink to="/admin/remboursements/pilotage" className={linkClass}>
+                Pilotage des remboursements
+              </NavLink>
+            </li>
+          ) : null}
+          {nav.remboursements ? (
+            <li>
+              <NavLink to="/admin/remboursements/courriels" className={linkClass}>
+                Demandes reçues par e-mail
+              </NavLink>
+            </li>
+          ) : null}
+          {nav.paiements ? (
+            <li>
+              <NavLink to="/admin/paiements" className={linkClass}>
+                Paiements
+              </NavLink>
+            </li>
+          ) : null}
+          {nav.contact ? (
+            <li>
+              <NavLink to="/admin/contact" className={linkClass}>
+                Messages reçus
+              </NavLink>
+            </li>
+          ) : null}
+          {nav.adhesions ? (
+            <li>
+              <NavLink to="/admin/adhesions" className={linkClass}>
+                Adhésions à valider
               </NavLink>
             </li>
           ) : null}
