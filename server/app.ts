@@ -6,6 +6,7 @@ import express from "express";
 import { createRequestHandler as createCoreRequestHandler, type ServerBuild } from "react-router";
 import type { ViteDevServer } from "vite";
 import { isDatabaseEmpty, seedDemoData } from "~/features/demo/seed.server";
+import { ensureReferenceData } from "~/features/members/reference-data.server";
 import { createSwitchboardEnforcement, identifyFromSessions } from "~/features/switchboard/enforce.server";
 import { registerSwitchboardMetrics, shutterResponses } from "~/features/switchboard/metrics.server";
 import { SwitchboardProvider } from "~/features/switchboard/openfeature.server";
@@ -23,6 +24,8 @@ import { createRoutePatternMatcher } from "~/platform/http/route-pattern";
 import { securityHeaders } from "~/platform/http/security-headers";
 import { startWebhookDispatcher } from "~/platform/http/webhooks.server";
 import { startMailDispatcher } from "~/platform/mail/dispatcher.server";
+import { claimsMailboxOpener } from "~/platform/mail/imap.server";
+import { startClaimsMailboxPoller } from "~/features/claims/email-intake.server";
 import { createTransportFromConfig } from "~/platform/mail/transports.server";
 import { logger } from "~/platform/observability/logger.server";
 import { scrubText } from "~/platform/observability/redact";
@@ -176,6 +179,7 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
   const cfg = config();
   const handle = await openConfiguredDatabase(cfg);
   await applyMigrations(handle);
+  await ensureReferenceData(handle.db);
   if (cfg.seedOnEmpty && (await isDatabaseEmpty(handle.db))) {
     logger.info("empty database: seeding synthetic demo data");
     const report = await seedDemoData(handle.db, { log: (msg) => logger.info(msg) });
@@ -185,6 +189,18 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
 
   const transport = createTransportFromConfig(cfg);
   const dispatcher = startMailDispatcher({ db: () => database().db, transport, intervalMs: 2_000, from: cfg.mailFrom, logger });
+  // Claims sent by e-mail are read whenever a mailbox is configured, whatever the switchboard says:
+  // members may write at any time (see ADR 008).
+  const claimsMailbox = cfg.imapUrl
+    ? startClaimsMailboxPoller({
+        db: () => database().db,
+        open: claimsMailboxOpener({ url: cfg.imapUrl, processedFolder: cfg.imapProcessedFolder }),
+        intervalMs: cfg.imapPollIntervalMs,
+        origin: cfg.publicOrigin,
+        logger,
+        concurrency: handle.mode === "postgres" ? 4 : 1,
+      })
+    : undefined;
 
   const build: Loader | ServerBuild = options.vite
     ? () => options.vite!.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>
@@ -237,6 +253,7 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       await scheduler.stop();
+      await claimsMailbox?.stop();
       await dispatcher.stop();
       await webhooks?.stop();
       await transport.close?.();

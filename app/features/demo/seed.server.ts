@@ -2,7 +2,11 @@ import { randomUUID } from "node:crypto";
 import { Faker, base, fr } from "@faker-js/faker";
 import { eq, getTableColumns, getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import { type FormulaCode, FORMULAS, REGULATORY_PARAMETERS } from "~/features/members/formulas-catalogue";
+import { seedDemoClaims } from "~/features/claims/demo-claims.server";
+import { seedDemoInboundEmails } from "~/features/claims/email-intake.server";
+import type { FormulaCode } from "~/features/members/formulas-catalogue";
+import { ensureCatalogue } from "~/features/members/reference-data.server";
+import { ensureTariff } from "~/features/quotes/ensure-tariff.server";
 import {
   type NirSex,
   type Rng,
@@ -22,10 +26,7 @@ import {
   authTokens,
   contracts,
   employers,
-  formulas,
-  guaranteeLines,
   persons,
-  regulatoryParameters,
   sessions,
   switchboardTesters,
   systemState,
@@ -706,27 +707,6 @@ async function bulkInsert<T extends PgTable>(tx: DbOrTx, table: T, rows: readonl
   }
 }
 
-/** Formulas, guarantee lines and regulatory parameters; left alone when already there. */
-async function ensureCatalogue(tx: DbOrTx): Promise<Map<FormulaCode, string>> {
-  const existing = await tx.select({ id: formulas.id }).from(formulas).limit(1);
-  if (existing.length === 0) {
-    for (const { lines, ...formula } of FORMULAS) {
-      const [row] = await tx.insert(formulas).values(formula).returning({ id: formulas.id });
-      await tx.insert(guaranteeLines).values(lines.map((line) => ({ ...line, formulaId: row!.id })));
-    }
-  }
-  await tx
-    .insert(regulatoryParameters)
-    .values([...REGULATORY_PARAMETERS])
-    .onConflictDoNothing();
-  const rows = await tx.select({ id: formulas.id, code: formulas.code }).from(formulas);
-  const ids = new Map(rows.map((r) => [r.code as FormulaCode, r.id]));
-  for (const { code } of FORMULAS) {
-    if (!ids.has(code)) throw new Error(`Formula ${code} is missing from the database`);
-  }
-  return ids;
-}
-
 function draftEmployers(g: DemoGenerator, count: number): EmployerDraft[] {
   const drafts: EmployerDraft[] = [];
   const sirets = new Set<string>();
@@ -797,6 +777,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
 
   const report = await db.transaction(async (tx) => {
     const formulaIds = await ensureCatalogue(tx);
+    await ensureTariff(tx);
     log("Formulas, guarantees and regulatory parameters in place");
 
     const employerDrafts = draftEmployers(g, Math.max(5, Math.round((memberCount * 0.4) / 50)));
@@ -887,6 +868,8 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
     ];
     await tx.insert(users).values(accounts);
     await tx.insert(switchboardTesters).values({ userId: testerUserId, addedByLabel: "system", addedAt: now });
+    await seedDemoClaims(tx, now);
+    await seedDemoInboundEmails(tx, now);
 
     const result = {
       seed,
