@@ -435,10 +435,10 @@ describe("probes", () => {
     expect(redirected.probes[0]!.detail).toContain("redirection vers la connexion");
 
     const missing = recordingFetch(() => html("Page introuvable", 404));
-    const devis = await runProbes(RETEST_PROBES["devis-en-ligne"], { baseUrl: "http://portail.test", cookie: "c=1", fetchImpl: missing.fetchImpl });
-    expect(devis.passed).toBe(false);
-    expect(devis.probes[0]!.detail).toContain("GET /devis a répondu 404 (attendu : 200)");
-    expect(devis.probes[0]!.detail).toContain("n’existent pas encore");
+    const documents = await runProbes(RETEST_PROBES.documents, { baseUrl: "http://portail.test", cookie: "c=1", fetchImpl: missing.fetchImpl });
+    expect(documents.passed).toBe(false);
+    expect(documents.probes[0]!.detail).toContain("GET /espace/documents a répondu 404 (attendu : 200)");
+    expect(documents.probes[0]!.detail).toContain("n’existent pas encore");
 
     const hanging = ((_input: RequestInfo | URL, init?: RequestInit) =>
       new Promise<Response>((_, reject) => init?.signal?.addEventListener("abort", () => reject(new Error("aborted"))))) as typeof fetch;
@@ -473,8 +473,8 @@ describe("runRetest", () => {
   });
 
   it("records a failed re-test honestly for a service whose pages do not exist yet", async () => {
-    await close("devis-en-ligne");
-    const request = await requestReopen(t.db, { actor: alice, key: "devis-en-ligne" });
+    await close("coordonnees-bancaires");
+    const request = await requestReopen(t.db, { actor: alice, key: "coordonnees-bancaires" });
     const { fetchImpl } = recordingFetch(() => html("Page introuvable", 404));
     const done = await runRetest(t.db, { requestId: request.id, baseUrl: "http://portail.test", actor: alice, fetchImpl });
     expect(done.testsPassedAt).toBeNull();

@@ -4,6 +4,10 @@ import { createSession, invalidateSession, sessionCookieName } from "~/platform/
 import type { Db } from "~/platform/db/client.server";
 import { sessions, switchboardTesters, users } from "~/platform/db/schema";
 import { HONEYPOT_FIELD } from "~/ui/form";
+import { CLAIMS_RETEST_PROBES } from "~/features/claims/retest-probes.server";
+import { CONTACT_RETEST_PROBES } from "~/features/contact/retest-probes.server";
+import { QUOTE_PROBES } from "~/features/quotes/retest-probes.server";
+import { SUBSCRIPTION_RETEST_PROBES } from "~/features/subscriptions/retest-probes.server";
 import { SERVICE_CATALOGUE } from "./catalogue";
 import { SwitchboardError } from "./errors";
 import { type ProbeResult, type ReopenRequest, type TestReport, attachTestReport, beginRetest, getReopenRequest } from "./reopen.server";
@@ -120,16 +124,16 @@ const activationRequestProbe: Probe = {
 };
 
 export const RETEST_PROBES: Readonly<Record<ServiceKey, readonly Probe[]>> = {
-  "devis-en-ligne": [entryProbe("devis-en-ligne")],
-  "adhesion-en-ligne": [entryProbe("adhesion-en-ligne")],
+  "devis-en-ligne": QUOTE_PROBES,
+  "adhesion-en-ligne": SUBSCRIPTION_RETEST_PROBES,
   "espace-adherent": [
     pageProbe("Tableau de bord de l’espace adhérent", "/espace", { text: "Bonjour", what: "le message d’accueil « Bonjour »" }),
     pageProbe("Page « Sécurité du compte »", "/espace/securite"),
   ],
-  "remboursements-en-ligne": [entryProbe("remboursements-en-ligne")],
+  "remboursements-en-ligne": CLAIMS_RETEST_PROBES,
   "coordonnees-bancaires": [entryProbe("coordonnees-bancaires")],
   documents: [entryProbe("documents")],
-  "formulaire-contact": [entryProbe("formulaire-contact")],
+  "formulaire-contact": CONTACT_RETEST_PROBES,
   "activation-compte": [
     pageProbe("Formulaire d’activation", "/activation", { text: 'name="memberNumber"', what: "le champ « Numéro d’adhérent »" }),
     activationRequestProbe,
