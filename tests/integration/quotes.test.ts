@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { inflateSync } from "node:zlib";
 import { and, eq } from "drizzle-orm";
 import { PDFArray, PDFDocument, PDFRawStream, PDFRef } from "pdf-lib";
@@ -202,6 +203,15 @@ describe(`quotes (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, 
     const blocked = await saveQuote(t.db, FAMILY, ip, NOW);
     expect(blocked.kind).toBe("throttled");
     expect((await saveQuote(t.db, { ...FAMILY, sendByEmail: false }, client(), NOW)).kind).toBe("saved");
+  });
+
+  it("limits signed-in people per account, not on the address they share with others", async () => {
+    const ip = client();
+    for (let i = 0; i < QUOTE_SAVE_RULE.limit; i++) expect((await saveQuote(t.db, { ...FAMILY, sendByEmail: false }, ip, NOW)).kind).toBe("saved");
+    const account = { ...ip, userId: randomUUID() };
+    for (let i = 0; i < QUOTE_SAVE_RULE.limit; i++) expect((await saveQuote(t.db, { ...FAMILY, sendByEmail: false }, account, NOW)).kind).toBe("saved");
+    expect((await saveQuote(t.db, { ...FAMILY, sendByEmail: false }, account, NOW)).kind).toBe("throttled");
+    expect((await saveQuote(t.db, { ...FAMILY, sendByEmail: false }, { ...ip, userId: randomUUID() }, NOW)).kind).toBe("saved");
   });
 
   it("rate-limits failed reopening per IP, then refuses even the right pair", async () => {

@@ -111,11 +111,14 @@ export type SaveOutcome =
 export async function saveQuote(
   db: Db,
   form: SaveQuoteForm,
-  client: { ipHash: string },
+  client: { ipHash: string; userId?: string | null },
   now = new Date(),
 ): Promise<SaveOutcome> {
-  const ipKey = `quotes:save:ip:${client.ipHash}`;
-  const blocked = await blockedFor(db, ipKey, now);
+  // Signed-in people (members, staff, the switchboard's re-test account) are limited per account,
+  // so that many people behind one address (an office, the server's own re-tests) do not share
+  // the anonymous per-IP allowance.
+  const throttleKey = client.userId ? `quotes:save:user:${client.userId}` : `quotes:save:ip:${client.ipHash}`;
+  const blocked = await blockedFor(db, throttleKey, now);
   if (blocked > 0) return { kind: "throttled", retryAfterSeconds: blocked };
   const computed = await computeQuote(db, form);
   if (computed.kind === "invalid") return computed;
@@ -129,7 +132,7 @@ export async function saveQuote(
     const reference = newReference();
     try {
       await db.transaction(async (tx) => {
-        await hit(tx, ipKey, QUOTE_SAVE_RULE, now);
+        await hit(tx, throttleKey, QUOTE_SAVE_RULE, now);
         const [row] = await tx
           .insert(quotes)
           .values({

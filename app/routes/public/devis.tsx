@@ -9,7 +9,7 @@ import { NEEDS, NEED_CATEGORY, NEED_LABELS } from "~/features/quotes/needs";
 import { parseQuoteForm } from "~/features/quotes/parse-form.server";
 import { quoteAccessCookie } from "~/features/quotes/quote-access.server";
 import { MAX_CHILDREN, MAX_START_MONTHS, addDays, addMonths, quoteSchema, saveQuoteSchema } from "~/features/quotes/schemas";
-import { ipHashOf } from "~/platform/auth/guards.server";
+import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm, rejectBots } from "~/platform/http/form.server";
 import { FieldError, FormErrors, HONEYPOT_FIELD, Honeypot, SubmitButton, TextField } from "~/ui/form";
@@ -46,7 +46,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 
   const save = parseQuoteForm(form, saveQuoteSchema(today));
   if (save.status !== "success") return data({ family: family.reply(), save: save.reply(), quote: computed.quote }, { status: 400 });
-  const outcome = await saveQuote(db(), save.value, { ipHash: ipHashOf(context) });
+  const signedIn = await getSignedIn({ request, context });
+  const outcome = await saveQuote(db(), save.value, { ipHash: ipHashOf(context), userId: signedIn?.user.id ?? null });
   switch (outcome.kind) {
     case "saved":
       return redirect(`/devis/${outcome.reference}?enregistre=1`, { headers: { "Set-Cookie": quoteAccessCookie(outcome.reference) } });
