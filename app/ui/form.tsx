@@ -23,7 +23,7 @@ export function TextField({
   type?: InputType;
   hint?: ReactNode;
   autoComplete?: string;
-  inputMode?: "numeric" | "text" | "email" | "tel";
+  inputMode?: "numeric" | "decimal" | "text" | "email" | "tel";
   required?: boolean;
   className?: string;
 }) {

@@ -38,7 +38,8 @@ import { CHANNEL_LABELS, DOCUMENT_KIND_LABELS, fileSizeLabel, reasonLabel } from
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
-import { FieldError, FormErrors, SubmitButton } from "~/ui/form";
+import { FieldError, FormErrors, SubmitButton, TextField } from "~/ui/form";
+import { SelectField } from "~/ui/form-controls";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-detail";
 
@@ -300,32 +301,7 @@ function RejectForm({ lastResult }: { lastResult: SubmissionResult | undefined }
   );
 }
 
-function TextInput({
-  meta,
-  label,
-  hint,
-  inputMode,
-}: {
-  meta: FieldMetadata<string | undefined>;
-  label: string;
-  hint?: string;
-  inputMode?: "decimal" | "numeric";
-}) {
-  const { key, ...props } = getInputProps(meta, { type: "text", ariaAttributes: true });
-  return (
-    <Field meta={meta} label={label} hint={hint}>
-      <input
-        key={key}
-        {...props}
-        inputMode={inputMode}
-        autoComplete="off"
-        className={fieldClass}
-        aria-describedby={describedBy(meta, Boolean(hint))}
-      />
-    </Field>
-  );
-}
-
+/** A select of the key-in form: an empty first choice, then the options. */
 function Choice({
   meta,
   label,
@@ -337,18 +313,15 @@ function Choice({
   hint?: string;
   options: readonly (readonly [string, string])[];
 }) {
-  const { key, ...props } = getSelectProps(meta, { ariaAttributes: true });
   return (
-    <Field meta={meta} label={label} hint={hint}>
-      <select key={key} {...props} className={fieldClass} aria-describedby={describedBy(meta, Boolean(hint))}>
-        <option value="">—</option>
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </Field>
+    <SelectField meta={meta} label={label} hint={hint}>
+      <option value="">—</option>
+      {options.map(([value, text]) => (
+        <option key={value} value={value}>
+          {text}
+        </option>
+      ))}
+    </SelectField>
   );
 }
 
@@ -383,21 +356,21 @@ function KeyInForm({
         <Field meta={fields.careDate} label="Date des soins">
           <input key={dateKey} {...dateProps} max={today} className={fieldClass} aria-describedby={describedBy(fields.careDate, false)} />
         </Field>
-        <TextInput meta={fields.providerName} label="Professionnel ou établissement" />
+        <TextField autoComplete="off" meta={fields.providerName} label="Professionnel ou établissement" />
         <Choice
           meta={fields.providerOptam}
           label="Médecin adhérent à l’OPTAM"
           hint="Généraliste, spécialiste, hospitalisation."
           options={YES_NO}
         />
-        <TextInput meta={fields.realCost} label="Montant payé (€)" inputMode="decimal" />
-        <TextInput meta={fields.invoiceNumber} label="Numéro de facture (facultatif)" />
+        <TextField autoComplete="off" meta={fields.realCost} label="Montant payé (€)" inputMode="decimal" />
+        <TextField autoComplete="off" meta={fields.invoiceNumber} label="Numéro de facture (facultatif)" />
         <fieldset className="mb-4 rounded-md border border-slate-300 p-4">
           <legend className="px-1 font-medium">Sécurité sociale</legend>
           <Choice meta={fields.secuCovered} label="Remboursé par la Sécurité sociale" options={YES_NO} />
-          <TextInput meta={fields.secuBase} label="Base de remboursement (€)" inputMode="decimal" />
-          <TextInput meta={fields.secuRate} label="Taux (%)" inputMode="numeric" />
-          <TextInput meta={fields.secuPaid} label="Montant payé par la Sécurité sociale (€)" inputMode="decimal" />
+          <TextField autoComplete="off" meta={fields.secuBase} label="Base de remboursement (€)" inputMode="decimal" />
+          <TextField autoComplete="off" meta={fields.secuRate} label="Taux (%)" inputMode="numeric" />
+          <TextField autoComplete="off" meta={fields.secuPaid} label="Montant payé par la Sécurité sociale (€)" inputMode="decimal" />
         </fieldset>
         <fieldset className="mb-4 rounded-md border border-slate-300 p-4">
           <legend className="px-1 font-medium">Précisions selon le type de soins</legend>
@@ -420,7 +393,7 @@ function KeyInForm({
               ["LIBRE", "Tarifs libres"],
             ]}
           />
-          <TextInput meta={fields.toothNumber} label="Dentaire : numéro de la dent" inputMode="numeric" />
+          <TextField autoComplete="off" meta={fields.toothNumber} label="Dentaire : numéro de la dent" inputMode="numeric" />
           <Choice
             meta={fields.opticsClass}
             label="Optique : classe"
@@ -429,8 +402,8 @@ function KeyInForm({
               ["B", "B (tarifs libres)"],
             ]}
           />
-          <TextInput meta={fields.lensComplexity} label="Optique : complexité des verres (1 à 6)" inputMode="numeric" />
-          <TextInput meta={fields.frameCost} label="Optique : prix de la monture (€)" inputMode="decimal" />
+          <TextField autoComplete="off" meta={fields.lensComplexity} label="Optique : complexité des verres (1 à 6)" inputMode="numeric" />
+          <TextField autoComplete="off" meta={fields.frameCost} label="Optique : prix de la monture (€)" inputMode="decimal" />
           <Choice meta={fields.prescriptionChanged} label="Optique : changement de correction" options={YES_NO} />
           <Choice
             meta={fields.hearingClass}
@@ -448,10 +421,10 @@ function KeyInForm({
               ["RIGHT", "Droite"],
             ]}
           />
-          <TextInput meta={fields.hospitalDays} label="Hospitalisation : nombre de jours" inputMode="numeric" />
-          <TextInput meta={fields.privateRoomDays} label="Hospitalisation : jours en chambre particulière" inputMode="numeric" />
+          <TextField autoComplete="off" meta={fields.hospitalDays} label="Hospitalisation : nombre de jours" inputMode="numeric" />
+          <TextField autoComplete="off" meta={fields.privateRoomDays} label="Hospitalisation : jours en chambre particulière" inputMode="numeric" />
           <Choice meta={fields.psychiatry} label="Hospitalisation : psychiatrie" options={YES_NO} />
-          <TextInput meta={fields.sessions} label="Médecine douce : nombre de séances" inputMode="numeric" />
+          <TextField autoComplete="off" meta={fields.sessions} label="Médecine douce : nombre de séances" inputMode="numeric" />
         </fieldset>
         <SubmitButton pending={usePending("key-in")}>Valoriser la demande</SubmitButton>
       </Form>

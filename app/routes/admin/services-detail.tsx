@@ -24,7 +24,7 @@ import { isSwitchboardError } from "~/features/switchboard/errors";
 import { advanceRollout, approveReopen, cancelReopen, rejectReopen, requestReopen, signChecklistItem } from "~/features/switchboard/reopen.server";
 import { runRetest } from "~/features/switchboard/retest.server";
 import { addTester, removeTester } from "~/features/switchboard/store.server";
-import { ChoiceGroup } from "~/features/switchboard/ui/fields";
+import { ChoiceGroup } from "~/ui/form-controls";
 import { LaggardInstances, propagationSentence } from "~/features/switchboard/ui/propagation-summary";
 import { REQUEST_STATUS_LABELS, ReopenRequestCard } from "~/features/switchboard/ui/reopen-request-card";
 import { STATE_LABELS, StateBadge } from "~/features/switchboard/ui/state-badge";

@@ -21,7 +21,7 @@ import {
 } from "~/features/switchboard/admin-view.server";
 import { changeServices, changeServicesByProfile } from "~/features/switchboard/change-services.server";
 import { isSwitchboardError } from "~/features/switchboard/errors";
-import { ChoiceGroup, DateTimeField, TextAreaField } from "~/features/switchboard/ui/fields";
+import { ChoiceGroup, DateTimeField, TextAreaField } from "~/ui/form-controls";
 import { ImpactPreview } from "~/features/switchboard/ui/impact-preview";
 import { LaggardInstances, propagationSentence } from "~/features/switchboard/ui/propagation-summary";
 import { STATE_LABELS, StateBadge } from "~/features/switchboard/ui/state-badge";

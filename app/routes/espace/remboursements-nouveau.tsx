@@ -1,4 +1,4 @@
-import { type FieldMetadata, type SubmissionResult, getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { type SubmissionResult, getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { data, Link, redirect, useNavigate } from "react-router";
@@ -11,6 +11,7 @@ import type { CareCategory } from "~/features/claims/types";
 import { ipHashOf, requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { FieldError, FormErrors, TextField } from "~/ui/form";
+import { ChoiceGroup, SelectField } from "~/ui/form-controls";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-nouveau";
 
@@ -56,76 +57,6 @@ type UploadAnswer =
 const noSubscription = () => () => undefined;
 
 const ROLE_LABELS = { MEMBER: "adhérent(e)", SPOUSE: "conjoint(e)", CHILD: "enfant" } as const;
-
-const inputClass =
-  "mt-2 block w-full max-w-md rounded-md border border-slate-500 bg-white px-3 py-2 text-base text-ink aria-[invalid=true]:border-danger aria-[invalid=true]:border-2";
-
-function describedBy(meta: FieldMetadata<unknown>, hintId?: string) {
-  return [hintId, meta.errors?.length ? meta.errorId : undefined].filter(Boolean).join(" ") || undefined;
-}
-
-function SelectField({ meta, label, hint, children, onChange }: { meta: FieldMetadata<string | undefined>; label: string; hint?: ReactNode; children: ReactNode; onChange?: (value: string) => void }) {
-  const hintId = hint ? `${meta.id}-hint` : undefined;
-  const { key, ...props } = getSelectProps(meta, { ariaAttributes: true });
-  return (
-    <div className="mb-5">
-      <label htmlFor={meta.id} className="block font-medium text-ink">
-        {label}
-      </label>
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-muted">
-          {hint}
-        </p>
-      ) : null}
-      <select key={key} {...props} aria-describedby={describedBy(meta, hintId)} className={inputClass} onChange={onChange ? (e) => onChange(e.target.value) : undefined}>
-        {children}
-      </select>
-      <FieldError id={meta.errorId} errors={meta.errors} />
-    </div>
-  );
-}
-
-function RadioGroup({
-  meta,
-  legend,
-  options,
-  hint,
-  onChange,
-}: {
-  meta: FieldMetadata<string | undefined>;
-  legend: string;
-  options: readonly (readonly [value: string, label: string])[];
-  hint?: ReactNode;
-  onChange?: (value: string) => void;
-}) {
-  const hintId = hint ? `${meta.id}-hint` : undefined;
-  return (
-    <fieldset className="mb-5" aria-describedby={describedBy(meta, hintId)}>
-      <legend className="font-medium text-ink">{legend}</legend>
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-muted">
-          {hint}
-        </p>
-      ) : null}
-      <div className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
-        {options.map(([value, label]) => (
-          <label key={value} className="inline-flex items-center gap-2">
-            <input
-              type="radio"
-              name={meta.name}
-              value={value}
-              defaultChecked={meta.initialValue === value}
-              className="h-4 w-4"
-              onChange={onChange ? () => onChange(value) : undefined}
-            />
-            {label}
-          </label>
-        ))}
-      </div>
-      <FieldError id={meta.errorId} errors={meta.errors} />
-    </fieldset>
-  );
-}
 
 function FileField({ name, label, hint, errors, required }: { name: string; label: string; hint: ReactNode; errors: string[] | undefined; required: boolean }) {
   const id = `claim-${name}`;
@@ -344,13 +275,15 @@ export default function NewClaim({ loaderData, actionData }: Route.ComponentProp
         <TextField meta={fields.invoiceNumber} label="Numéro de la facture" hint="S’il figure sur la facture." />
 
         <CategoryBlock show={is(...OPTAM_CATEGORIES)} hydrated={hydrated} legend="Médecin ou hospitalisation : adhésion à l’OPTAM">
-          <RadioGroup
+          <ChoiceGroup
+            type="radio"
+            inline
             meta={fields.providerOptam}
             legend="Le médecin adhère-t-il à l’OPTAM ?"
             hint="C’est indiqué sur l’annuaire santé d’ameli.fr. En cas de doute, répondez « non »."
-            options={[
-              ["oui", "Oui"],
-              ["non", "Non ou je ne sais pas"],
+            choices={[
+              { value: "oui", label: "Oui" },
+              { value: "non", label: "Non ou je ne sais pas" },
             ]}
           />
         </CategoryBlock>
@@ -373,12 +306,14 @@ export default function NewClaim({ loaderData, actionData }: Route.ComponentProp
           <TextField meta={fields.toothNumber} label="Numéro de la dent" inputMode="numeric" hint="Deux chiffres, par exemple 36 (indiqué sur la facture du dentiste)." />
         </CategoryBlock>
         <CategoryBlock show={is("OPTICS")} hydrated={hydrated} legend="Lunettes">
-          <RadioGroup
+          <ChoiceGroup
+            type="radio"
+            inline
             meta={fields.opticsClass}
             legend="Classe de l’équipement"
-            options={[
-              ["A", "Classe A (100 % Santé)"],
-              ["B", "Classe B (tarifs libres)"],
+            choices={[
+              { value: "A", label: "Classe A (100 % Santé)" },
+              { value: "B", label: "Classe B (tarifs libres)" },
             ]}
           />
           <SelectField meta={fields.lensComplexity} label="Complexité des verres (classe B)" hint="Indiquée sur la facture de l’opticien : de 1 (verres simples) à 6 (très complexes).">
@@ -390,42 +325,50 @@ export default function NewClaim({ loaderData, actionData }: Route.ComponentProp
             ))}
           </SelectField>
           <TextField meta={fields.frameCost} label="Dont monture (€)" hint="La part de la facture qui correspond à la monture." />
-          <RadioGroup
+          <ChoiceGroup
+            type="radio"
+            inline
             meta={fields.prescriptionChanged}
             legend="Votre vue a-t-elle changé (nouvelle ordonnance) ?"
-            options={[
-              ["oui", "Oui"],
-              ["non", "Non"],
+            choices={[
+              { value: "oui", label: "Oui" },
+              { value: "non", label: "Non" },
             ]}
           />
         </CategoryBlock>
         <CategoryBlock show={is("HEARING_AID")} hydrated={hydrated} legend="Aide auditive">
-          <RadioGroup
+          <ChoiceGroup
+            type="radio"
+            inline
             meta={fields.hearingClass}
             legend="Classe de l’aide auditive"
-            options={[
-              ["I", "Classe I (100 % Santé)"],
-              ["II", "Classe II (tarifs libres)"],
+            choices={[
+              { value: "I", label: "Classe I (100 % Santé)" },
+              { value: "II", label: "Classe II (tarifs libres)" },
             ]}
           />
-          <RadioGroup
+          <ChoiceGroup
+            type="radio"
+            inline
             meta={fields.ear}
             legend="Oreille appareillée"
-            options={[
-              ["LEFT", "Gauche"],
-              ["RIGHT", "Droite"],
+            choices={[
+              { value: "LEFT", label: "Gauche" },
+              { value: "RIGHT", label: "Droite" },
             ]}
           />
         </CategoryBlock>
         <CategoryBlock show={is("HOSPITAL")} hydrated={hydrated} legend="Hospitalisation">
           <TextField meta={fields.hospitalDays} label="Nombre de jours d’hospitalisation" inputMode="numeric" hint="Nombre de forfaits journaliers facturés." />
           <TextField meta={fields.privateRoomDays} label="Dont jours en chambre particulière" inputMode="numeric" />
-          <RadioGroup
+          <ChoiceGroup
+            type="radio"
+            inline
             meta={fields.psychiatry}
             legend="Séjour en psychiatrie ?"
-            options={[
-              ["oui", "Oui"],
-              ["non", "Non"],
+            choices={[
+              { value: "oui", label: "Oui" },
+              { value: "non", label: "Non" },
             ]}
           />
         </CategoryBlock>
@@ -435,13 +378,15 @@ export default function NewClaim({ loaderData, actionData }: Route.ComponentProp
 
         <fieldset className="mb-6 rounded-md border border-slate-300 p-4">
           <legend className="px-1 font-semibold text-brand-800">Remboursement de la Sécurité sociale</legend>
-          <RadioGroup
+          <ChoiceGroup
+            type="radio"
+            inline
             meta={fields.secuCovered}
             legend="La Sécurité sociale a-t-elle remboursé ces soins ? *"
             onChange={setSecuCovered}
-            options={[
-              ["oui", "Oui, j’ai un décompte"],
-              ["non", "Non remboursé par la Sécurité sociale"],
+            choices={[
+              { value: "oui", label: "Oui, j’ai un décompte" },
+              { value: "non", label: "Non remboursé par la Sécurité sociale" },
             ]}
           />
           <div hidden={hydrated && secuCovered !== "oui"}>

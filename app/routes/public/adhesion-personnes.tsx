@@ -6,7 +6,8 @@ import { personsSchema } from "~/features/subscriptions/schemas";
 import { ROLE_LABELS } from "~/features/subscriptions/format";
 import { loadStep, quoteSummary } from "~/features/subscriptions/step-guard.server";
 import { savePersons } from "~/features/subscriptions/subscription-draft.server";
-import { ErrorSummary, RadioGroup, StepActions } from "~/features/subscriptions/ui/fields";
+import { ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
+import { ChoiceGroup } from "~/ui/form-controls";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { db } from "~/platform/db/client.server";
 import { readForm, rejectBots } from "~/platform/http/form.server";
@@ -96,10 +97,11 @@ export default function AdhesionPersonnes({ loaderData, actionData }: Route.Comp
                 Personne {i + 1} : {person.label}
               </legend>
               {!isChild ? (
-                <RadioGroup
+                <ChoiceGroup
+                  type="radio"
                   meta={f.civility}
                   legend="Civilité"
-                  options={[
+                  choices={[
                     { value: "Mme", label: "Madame" },
                     { value: "M.", label: "Monsieur" },
                   ]}
@@ -109,20 +111,22 @@ export default function AdhesionPersonnes({ loaderData, actionData }: Route.Comp
               <TextField meta={f.lastName} label="Nom" autoComplete={i === 0 ? "family-name" : "off"} />
               <TextField meta={f.birthDate} label="Date de naissance" type="date" hint={`Celle du devis : l’année de naissance (${person.quoteBirthDate.slice(0, 4)}) détermine le tarif.`} />
               {isChild ? (
-                <RadioGroup
+                <ChoiceGroup
+                  type="radio"
                   meta={f.nirMode}
                   legend="Numéro de sécurité sociale de l’enfant"
-                  options={[
+                  choices={[
                     { value: "parent", label: "Couvert sur le numéro d’un parent" },
                     { value: "own", label: "A son propre numéro" },
                   ]}
                 />
               ) : null}
               {isChild ? (
-                <RadioGroup
+                <ChoiceGroup
+                  type="radio"
                   meta={f.coveredBy}
                   legend="Si l’enfant est couvert sur le numéro d’un parent : lequel ?"
-                  options={loaderData.adults.map((a) => ({ value: a.index, label: `${a.label} (personne ${Number(a.index) + 1})` }))}
+                  choices={loaderData.adults.map((a) => ({ value: a.index, label: `${a.label} (personne ${Number(a.index) + 1})` }))}
                 />
               ) : null}
               <TextField

@@ -5,7 +5,8 @@ import { QUOTE_REFERENCE, formulaChoiceSchema, quoteLookupSchema } from "~/featu
 import { formatCents, quoteSummary } from "~/features/subscriptions/step-guard.server";
 import { progressFor } from "~/features/subscriptions/steps";
 import { completionOf, findDraft, isEditable, readDraftToken, saveFormula, serializeDraftCookie, startDraft } from "~/features/subscriptions/subscription-draft.server";
-import { ErrorSummary, RadioGroup, StepActions } from "~/features/subscriptions/ui/fields";
+import { ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
+import { ChoiceGroup } from "~/ui/form-controls";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
@@ -162,11 +163,12 @@ function FormulaStep({ data: d, lastResult }: { data: Extract<LoaderData, { mode
         </Card>
       </div>
       <Form method="post" {...getFormProps(form)} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-        <RadioGroup
+        <ChoiceGroup
+          type="radio"
           meta={fields.formulaCode}
           legend="Formule choisie"
           hint="Les tarifs sont ceux de votre devis, par mois et pour l’ensemble des personnes."
-          options={d.formulas.map((f) => ({ value: f.code, label: `${f.code} ${f.name} : ${f.monthly} par mois` }))}
+          choices={d.formulas.map((f) => ({ value: f.code, label: `${f.code} ${f.name} : ${f.monthly} par mois` }))}
         />
         <input type="hidden" name="intent" value="formula" />
         <Honeypot />

@@ -3,58 +3,13 @@ import { type ReactNode, useEffect, useRef } from "react";
 import { FieldError } from "~/ui/form";
 
 /*
- * Form pieces the subscription needs beyond a text field: radio groups and checkboxes in a
- * fieldset with a legend (RGAA 11.5, 11.6), their error tied to the group, and an error summary
+ * Form pieces the subscription needs beyond the shared controls (`~/ui/form`, `~/ui/form-controls`):
+ * consent checkboxes with their error tied to them, and an error summary
  * that takes the focus after a refused submission so that keyboard and screen-reader users land
  * on what to fix.
  */
 
 type Meta = FieldMetadata<string | undefined | null>;
-
-export function RadioGroup({
-  meta,
-  legend,
-  options,
-  hint,
-}: {
-  meta: Meta;
-  legend: string;
-  options: readonly { value: string; label: ReactNode }[];
-  hint?: ReactNode;
-}) {
-  const hintId = hint ? `${meta.id}-hint` : undefined;
-  const errorId = meta.errors?.length ? meta.errorId : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
-  return (
-    <fieldset className="mb-5" aria-describedby={describedBy} aria-invalid={errorId ? true : undefined}>
-      <legend className="font-medium text-ink">{legend}</legend>
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-muted">
-          {hint}
-        </p>
-      ) : null}
-      <div className="mt-2 space-y-2">
-        {options.map((o) => {
-          const id = `${meta.id}-${o.value.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-          return (
-            <div key={o.value} className="flex items-start gap-2">
-              <input
-                id={id}
-                type="radio"
-                name={meta.name}
-                value={o.value}
-                defaultChecked={meta.initialValue === o.value}
-                className="mt-1 h-5 w-5 accent-brand-700"
-              />
-              <label htmlFor={id}>{o.label}</label>
-            </div>
-          );
-        })}
-      </div>
-      <FieldError id={meta.errorId} errors={meta.errors} />
-    </fieldset>
-  );
-}
 
 export function Checkbox({ meta, label }: { meta: Meta; label: ReactNode }) {
   const errorId = meta.errors?.length ? meta.errorId : undefined;

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { Form, useNavigation } from "react-router";
 import { FormErrors, SubmitButton } from "~/ui/form";
 import { DataTable } from "~/ui/layout";
-import { DateTimeField, TextAreaField } from "./fields";
+import { DateTimeField, TextAreaField } from "~/ui/form-controls";
 import type { ReopenRequestView } from "./view-types";
 
 /*

@@ -1,12 +1,12 @@
-import { type FieldMetadata, getCollectionProps, getInputProps, getTextareaProps } from "@conform-to/react";
+import { type FieldMetadata, getCollectionProps, getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
 import type { ReactNode } from "react";
 import { FieldError } from "~/ui/form";
 
 /*
- * Form controls of the switchboard back office that the shared `~/ui/form` does not have: long
- * texts, Paris date-times and choice groups. Same rules: visible label, hint and error tied to the
- * control by aria-describedby, aria-invalid on invalid fields; a choice group is a fieldset whose
- * legend names it.
+ * Form controls beyond the text field of `~/ui/form`, shared by every form of the portal: long
+ * texts, Paris date-times, selects and choice groups. Same rules: visible label, hint and error
+ * tied to the control by aria-describedby, aria-invalid on invalid fields; a choice group is a
+ * fieldset whose legend names it (RGAA 11.5, 11.6).
  */
 
 const controlClass =
@@ -87,6 +87,8 @@ export function ChoiceGroup<Schema>({
   hint,
   choices,
   required,
+  inline,
+  onChange,
 }: {
   meta: FieldMetadata<Schema>;
   type: "checkbox" | "radio";
@@ -94,6 +96,10 @@ export function ChoiceGroup<Schema>({
   hint?: ReactNode;
   choices: readonly Choice[];
   required?: boolean;
+  /** Short answers (yes/no…) side by side rather than one per line. */
+  inline?: boolean;
+  /** Called with the value of the choice just selected (e.g. to show the fields it needs). */
+  onChange?: (value: string) => void;
 }) {
   const hintId = hint ? `${meta.id}-aide` : undefined;
   const errorId = meta.errors?.length ? meta.errorId : undefined;
@@ -110,7 +116,7 @@ export function ChoiceGroup<Schema>({
         </p>
       ) : null}
       <FieldError id={meta.errorId} errors={meta.errors} />
-      <ul className="mt-3 space-y-3">
+      <ul className={inline ? "mt-3 flex flex-wrap gap-x-6 gap-y-2" : "mt-3 space-y-3"}>
         {choices.map((choice, i) => {
           // The group carries the description and the error; each input keeps its own label only.
           const { key, "aria-describedby": _groupDescription, "aria-invalid": _groupInvalid, ...props } = inputs[i]!;
@@ -122,6 +128,7 @@ export function ChoiceGroup<Schema>({
                 required={type === "radio" && required ? true : undefined}
                 disabled={choice.disabled}
                 aria-describedby={descriptionId}
+                onChange={onChange ? () => onChange(choice.value) : undefined}
                 className="mt-1 h-5 w-5 shrink-0 accent-brand-700"
               />
               <div>
@@ -139,5 +146,44 @@ export function ChoiceGroup<Schema>({
         })}
       </ul>
     </fieldset>
+  );
+}
+
+/** A select with its label, hint and error; `children` are its options. */
+export function SelectField<Schema>({
+  meta,
+  label,
+  hint,
+  children,
+  onChange,
+}: {
+  meta: FieldMetadata<Schema>;
+  label: string;
+  hint?: ReactNode;
+  children: ReactNode;
+  onChange?: (value: string) => void;
+}) {
+  const hintId = hint ? `${meta.id}-aide` : undefined;
+  const errorId = meta.errors?.length ? meta.errorId : undefined;
+  const { key, ...props } = getSelectProps(meta, { ariaAttributes: true });
+  return (
+    <div className="mb-5">
+      <Label htmlFor={meta.id} label={label} />
+      {hint ? (
+        <p id={hintId} className="mt-1 text-sm text-muted">
+          {hint}
+        </p>
+      ) : null}
+      <select
+        key={key}
+        {...props}
+        aria-describedby={describedBy(hintId, errorId)}
+        onChange={onChange ? (e) => onChange(e.target.value) : undefined}
+        className={`${controlClass} max-w-md`}
+      >
+        {children}
+      </select>
+      <FieldError id={meta.errorId} errors={meta.errors} />
+    </div>
   );
 }
