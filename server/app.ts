@@ -11,6 +11,7 @@ import { createSwitchboardEnforcement, identifyFromSessions } from "~/features/s
 import { registerSwitchboardMetrics, shutterResponses } from "~/features/switchboard/metrics.server";
 import { SwitchboardProvider } from "~/features/switchboard/openfeature.server";
 import { setSwitchboardAgent, startSwitchboardAgent } from "~/features/switchboard/propagation.server";
+import { expireDrafts } from "~/features/subscriptions/subscription-draft.server";
 import { startSwitchboardScheduler } from "~/features/switchboard/reopen.server";
 import { createServiceMatcher } from "~/features/switchboard/route-ownership";
 import { config } from "~/platform/config/env.server";
@@ -30,6 +31,7 @@ import { createTransportFromConfig } from "~/platform/mail/transports.server";
 import { logger } from "~/platform/observability/logger.server";
 import { scrubText } from "~/platform/observability/redact";
 import { httpDuration } from "~/platform/observability/metrics.server";
+import { startPeriodicWorker } from "~/platform/jobs/periodic-worker.server";
 import { registerOutboxMetrics } from "~/platform/mail/outbox-metrics.server";
 
 /*
@@ -218,6 +220,17 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
   setSwitchboardAgent(agent);
   // Applies approved reopenings at their scheduled time and proposes those whose expected return has passed.
   const scheduler = startSwitchboardScheduler({ db: () => database().db, logger });
+  // Abandoned subscriptions: after 30 days a draft is marked expired and its personal data erased.
+  const draftExpiry = startPeriodicWorker({
+    intervalMs: 60 * 60_000,
+    logger,
+    failureMessage: "expiring abandoned subscription drafts failed",
+    async run() {
+      const expired = await expireDrafts(database().db);
+      if (expired > 0) logger.info({ expired }, "abandoned subscription drafts expired and erased");
+      return false;
+    },
+  });
   registerSwitchboardMetrics(agent.snapshot);
   await OpenFeature.setProviderAndWait(new SwitchboardProvider(agent.snapshot));
   const matcher = createServiceMatcher();
@@ -253,6 +266,7 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       await scheduler.stop();
+      await draftExpiry.stop();
       await claimsMailbox?.stop();
       await dispatcher.stop();
       await webhooks?.stop();
