@@ -5,6 +5,7 @@ const PROD_KEYS = {
   BASCULE_ENV: "production",
   BASCULE_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 1).toString("base64")}`,
   BASCULE_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString("base64"),
+  SEPA_CREDITOR_ID: "FR15ZZZ832000",
 };
 
 describe("the debtor account of payment files (PAYMENTS_DEBTOR_*)", () => {

@@ -13,6 +13,7 @@ describe("SEPA mandate PDF", () => {
     const bytes = await renderMandatePdf(
       buildMandate({
         reference: "BSC-20261129-ABCDEFGHJK",
+        creditorIdentifier: "FR15ZZZ832000",
         debtorName: "Anaïs Ørsted 李 <script>alert(1)</script>",
         debtorAddress: "12 rue des Lilas, 83000 Toulon",
         iban: "FR7630006000011234567890189",

@@ -4,6 +4,7 @@ import { INSURER } from "~/ui/insurer";
 import { decryptField } from "~/platform/crypto/keyring.server";
 import { type MandateData, buildMandate } from "./sepa-mandate";
 import { type Draft, IBAN_PURPOSE } from "./subscription-draft.server";
+import { config } from "~/platform/config/env.server";
 
 /*
  * The SEPA direct-debit mandate as a one-page PDF (pdf-lib, standard Helvetica: nothing to embed).
@@ -110,6 +111,7 @@ export async function mandatePdfForDraft(draft: Draft): Promise<{ filename: stri
   const address = draft.data.address;
   const mandate = buildMandate({
     reference: draft.mandateReference,
+    creditorIdentifier: config().sepaCreditorId,
     debtorName: draft.data.bank.accountHolder,
     debtorAddress: address ? [address.addressLine, address.addressLine2, `${address.postcode} ${address.city}`].filter(Boolean).join(", ") : "",
     iban: decryptField(IBAN_PURPOSE, draft.ibanEnc),

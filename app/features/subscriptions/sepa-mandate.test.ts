@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEMO_CREDITOR_IDENTIFIER, buildMandate, isMandateReference, isValidCreditorIdentifier, mandateReference } from "./sepa-mandate";
+import { buildMandate, isMandateReference, isValidCreditorIdentifier, mandateReference } from "./sepa-mandate";
+
+/** The demo configuration's creditor identifier (synthetic, correct check digits). */
+const DEMO_CREDITOR_IDENTIFIER = "FR15ZZZ832000";
 
 describe("SEPA mandate reference (RUM)", () => {
   it("has the BSC-date-random format, within SEPA's 35 characters", () => {
@@ -44,7 +47,7 @@ describe("SEPA creditor identifier", () => {
   });
 
   it("builds the mandate with the creditor, the debtor and the text version", () => {
-    const m = buildMandate({ reference: "BSC-20261129-ABCDEFGHJK", debtorName: "Camille Martin", debtorAddress: "1 rue A, 83000 Toulon", iban: "FR7630006000011234567890189", bic: null, city: "Toulon", signedAt: null });
+    const m = buildMandate({ reference: "BSC-20261129-ABCDEFGHJK", creditorIdentifier: DEMO_CREDITOR_IDENTIFIER, debtorName: "Camille Martin", debtorAddress: "1 rue A, 83000 Toulon", iban: "FR7630006000011234567890189", bic: null, city: "Toulon", signedAt: null });
     expect(m.creditorIdentifier).toBe(DEMO_CREDITOR_IDENTIFIER);
     expect(m.debtor.iban).toBe("FR7630006000011234567890189");
     expect(m.text.length).toBeGreaterThan(0);

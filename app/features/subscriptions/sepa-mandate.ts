@@ -5,13 +5,6 @@ import { INSURER } from "~/ui/insurer";
  * the text the debtor accepts. Pure: the caller passes the random bytes and the date.
  */
 
-/**
- * Bascule's SEPA creditor identifier (ICS). This one is synthetic (the national part is not a
- * real creditor's) but well-formed: its check digits are right, so a bank's format checks pass
- * in tests. A production deployment replaces it with the ICS the Banque de France assigned.
- */
-export const DEMO_CREDITOR_IDENTIFIER = "FR15ZZZ832000";
-
 /** Version of the mandate text below: stored with every signed mandate. */
 export const MANDATE_TEXT_VERSION = "mandat-sepa-2026-01";
 
@@ -78,6 +71,7 @@ export type MandateData = {
 /** Everything printed on the mandate, from the draft's answers. */
 export function buildMandate(input: {
   reference: string;
+  creditorIdentifier: string;
   debtorName: string;
   debtorAddress: string;
   iban: string;
@@ -87,7 +81,7 @@ export function buildMandate(input: {
 }): MandateData {
   return {
     reference: input.reference,
-    creditorIdentifier: DEMO_CREDITOR_IDENTIFIER,
+    creditorIdentifier: input.creditorIdentifier,
     creditor: { name: INSURER.legalName, address: INSURER.postalAddress },
     debtor: { name: input.debtorName, address: input.debtorAddress, iban: input.iban, bic: input.bic },
     paymentType: "Récurrent",

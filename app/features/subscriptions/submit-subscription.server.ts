@@ -6,9 +6,10 @@ import { blindIndex, decryptField, encryptField } from "~/platform/crypto/keyrin
 import type { Tx } from "~/platform/db/client.server";
 import { contracts, formulas, persons, sepaMandates, subscriptionDrafts } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
-import { DEMO_CREDITOR_IDENTIFIER, MANDATE_TEXT_VERSION } from "./sepa-mandate";
+import { MANDATE_TEXT_VERSION } from "./sepa-mandate";
 import { requestReceivedMail } from "./subscription-mail";
 import { type Draft, IBAN_PURPOSE, NIR_PURPOSE } from "./subscription-draft.server";
+import { config } from "~/platform/config/env.server";
 
 /*
  * A signed draft becomes, in the signature's transaction, a PENDING contract with its people
@@ -115,7 +116,7 @@ export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promi
   await tx.insert(sepaMandates).values({
     reference: draft.mandateReference,
     contractId,
-    creditorIdentifier: DEMO_CREDITOR_IDENTIFIER,
+    creditorIdentifier: config().sepaCreditorId,
     debtorName: data.bank.accountHolder,
     ibanEnc: encryptField("sepa_mandates.iban", iban),
     ibanHint: ibanHint(iban),

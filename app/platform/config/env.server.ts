@@ -43,6 +43,10 @@ const envSchema = z.object({
   PAYMENTS_DEBTOR_NAME: z.string().trim().min(2).max(70).optional(),
   PAYMENTS_DEBTOR_IBAN: z.string().optional(),
   PAYMENTS_DEBTOR_BIC: z.string().optional(),
+  SEPA_CREDITOR_ID: z
+    .string()
+    .regex(/^[A-Z]{2}\d{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$/, "SEPA_CREDITOR_ID must be a SEPA creditor identifier (ICS), e.g. FR12ZZZ123456")
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -50,6 +54,11 @@ export type Env = z.infer<typeof envSchema>;
 export interface BasculeConfig {
   env: Env["BASCULE_ENV"];
   isProduction: boolean;
+  /**
+   * Bascule's SEPA creditor identifier (ICS), printed on direct-debit mandates. Outside
+   * production, a synthetic but well-formed one; in production it must be given.
+   */
+  sepaCreditorId: string;
   port: number;
   host: string;
   /** Origin used in links sent by e-mail; defaults to http://localhost:PORT. */
@@ -92,6 +101,8 @@ export interface BasculeConfig {
  * Outside production, a synthetic account (valid checksums, belongs to nobody) so that payment
  * files can be generated in demo and tests; production must name the real one.
  */
+/** Synthetic (no real creditor's) but with correct check digits, so format checks pass in demo and tests. */
+const DEMO_CREDITOR_ID = "FR15ZZZ832000";
 const DEMO_DEBTOR = { name: "Mutuelle Bascule", iban: "FR7630006000011234567890189", bic: "BASCFRPPXXX" };
 
 const splitList = (value: string) =>
@@ -139,10 +150,14 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
     throw new Error("Invalid configuration: production needs BASCULE_ENCRYPTION_KEYS and BASCULE_BLIND_INDEX_KEY");
   }
   const paymentsDebtor = parsePaymentsDebtor(e, isProduction);
+  if (isProduction && !e.SEPA_CREDITOR_ID) {
+    throw new Error("Invalid configuration: production requires SEPA_CREDITOR_ID (the creditor identifier printed on direct-debit mandates)");
+  }
   const publicOrigin = (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
   return {
     env: e.BASCULE_ENV,
     isProduction,
+    sepaCreditorId: e.SEPA_CREDITOR_ID ?? DEMO_CREDITOR_ID,
     port: e.PORT,
     host: e.HOST,
     publicOrigin,

@@ -3,7 +3,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { maskIbanHint } from "~/features/members/identifiers";
 import { bankSchema } from "~/features/subscriptions/schemas";
-import { DEMO_CREDITOR_IDENTIFIER, MANDATE_TEXT } from "~/features/subscriptions/sepa-mandate";
+import { MANDATE_TEXT } from "~/features/subscriptions/sepa-mandate";
+import { config } from "~/platform/config/env.server";
 import { loadStep } from "~/features/subscriptions/step-guard.server";
 import { saveBank } from "~/features/subscriptions/subscription-draft.server";
 import { Checkbox, ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
@@ -25,6 +26,7 @@ export async function loader(args: Route.LoaderArgs) {
     progress,
     savedIban: draft.ibanHint ? maskIbanHint(draft.ibanHint) : null,
     mandateReference: draft.mandateReference,
+    creditorIdentifier: config().sepaCreditorId,
     defaults: {
       accountHolder: draft.data.bank?.accountHolder ?? (member ? `${member.firstName} ${member.lastName}` : ""),
       bic: draft.data.bank?.bic ?? "",
@@ -89,7 +91,7 @@ export default function AdhesionBanque({ loaderData, actionData }: Route.Compone
             </div>
             <div>
               <dt className="text-muted">Identifiant créancier SEPA (ICS)</dt>
-              <dd>{DEMO_CREDITOR_IDENTIFIER}</dd>
+              <dd>{loaderData.creditorIdentifier}</dd>
             </div>
             <div>
               <dt className="text-muted">Référence unique du mandat (RUM)</dt>

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "./env.server";
+
+const PRODUCTION = {
+  BASCULE_ENV: "production",
+  BASCULE_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 1).toString("base64")}`,
+  BASCULE_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString("base64"),
+};
+
+describe("the SEPA creditor identifier printed on mandates (SEPA_CREDITOR_ID)", () => {
+  it("is a synthetic, well-formed one outside production", () => {
+    expect(parseConfig({}).sepaCreditorId).toBe("FR15ZZZ832000");
+  });
+
+  it("must be given in production", () => {
+    expect(() => parseConfig(PRODUCTION)).toThrow(/SEPA_CREDITOR_ID/);
+    expect(parseConfig({ ...PRODUCTION, SEPA_CREDITOR_ID: "FR72ZZZ123456" }).sepaCreditorId).toBe("FR72ZZZ123456");
+  });
+
+  it("refuses a value that is not a creditor identifier", () => {
+    expect(() => parseConfig({ SEPA_CREDITOR_ID: "not an ICS" })).toThrow(/SEPA_CREDITOR_ID/);
+  });
+});
