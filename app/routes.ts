@@ -77,6 +77,7 @@ export default [
       // Claims received by e-mail that need a handler (triage queue), also before :number
       route("remboursements/courriels", "routes/admin/remboursements-courriels.tsx"),
       route("remboursements/courriels/:id", "routes/admin/remboursements-courriels-detail.tsx"),
+      route("remboursements/courriels/:id/pieces/:index", "routes/admin/remboursements-courriels-piece.ts"),
       route("remboursements/:number", "routes/admin/remboursements-detail.tsx"),
       route("remboursements/:number/documents/:documentId", "routes/admin/remboursements-document.ts"),
       route("paiements", "routes/admin/paiements.tsx"),

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EMAIL_INTAKE_ACTOR, ingestMessage, pollClaimsMailbox } from "~/features/claims/email-intake.server";
 import { MIN_MEMBER_COUNT, resetDemoData, seedDemoData } from "~/features/demo/seed.server";
-import { attachInboundEmail, dismissInboundEmail, inboundCounts, listInboundEmails, readInboundEmail } from "~/features/claims/triage.server";
+import { attachInboundEmail, dismissInboundEmail, inboundCounts, listInboundEmails, readInboundAttachment, readInboundEmail } from "~/features/claims/triage.server";
 import { auditLog, claimDocuments, claims, inboundClaimEmails, mailOutbox, persons } from "~/platform/db/schema";
 import { type ClaimsMailboxOpener, claimsMailboxOpener, PROCESSED_KEYWORD } from "~/platform/mail/imap.server";
 import {
@@ -292,6 +292,14 @@ describe("claims e-mail triage queue", () => {
     ]);
     const reads = await t.db.select().from(auditLog).where(eq(auditLog.action, "claims.email.read"));
     expect(reads.some((r) => r.targetId === row.id && r.actorUserId === handler.id)).toBe(true);
+
+    // The handler may open the accepted invoice to find out whom it concerns; never the refused one.
+    const invoice = await readInboundAttachment(t.db, row.id, 0, { actor: actor() });
+    expect(invoice).toMatchObject({ fileName: "facture.pdf", mimeType: "application/pdf" });
+    expect(Buffer.from(invoice!.bytes).equals(Buffer.from(SAMPLE_PDF))).toBe(true);
+    expect(await readInboundAttachment(t.db, row.id, 1, { actor: actor() })).toBeNull();
+    const opened = await t.db.select().from(auditLog).where(eq(auditLog.action, "claims.email.attachment-read"));
+    expect(opened.filter((r) => r.targetId === row.id && r.actorUserId === handler.id)).toHaveLength(1);
 
     await expect(attachInboundEmail(t.db, { id: row.id, memberNumber: other.memberNumber!, beneficiaryId: spouseId, actor: actor() })).rejects.toMatchObject({
       code: "not-a-beneficiary",

@@ -142,6 +142,39 @@ export async function readInboundEmail(db: DbOrTx, id: string, context: Context)
   };
 }
 
+/**
+ * One type-checked attachment (PDF, JPEG or PNG) of a message, for a handler who must see it to
+ * know whom the message concerns; decrypted on demand and audited. Refused attachments are never
+ * served. `index` counts the accepted attachments in the order the message detail lists them.
+ */
+export async function readInboundAttachment(db: DbOrTx, id: string, index: number, context: Context) {
+  const [email] = await db.select().from(inboundClaimEmails).where(eq(inboundClaimEmails.id, id)).limit(1);
+  if (!email) return null;
+  let documents: ReturnType<typeof inspectAttachments>["documents"];
+  try {
+    const mail = await simpleParser(decryptBytes(RAW_MESSAGE_PURPOSE, email.rawEnc), { skipImageLinks: true, skipTextToHtml: true });
+    documents = inspectAttachments(parseClaimEmail(mail).attachments).documents;
+  } catch {
+    return null;
+  }
+  const document = documents[index];
+  if (!document) return null;
+  await appendAudit(
+    db,
+    {
+      actor: context.actor,
+      action: "claims.email.attachment-read",
+      outcome: "success",
+      targetType: "inbound_claim_email",
+      targetId: email.id,
+      ipHash: context.ipHash ?? null,
+      details: { attachment: index, mimeType: document.mimeType },
+    },
+    context.now,
+  );
+  return { fileName: document.fileName, mimeType: document.mimeType, bytes: document.bytes };
+}
+
 async function contractMemberNumber(db: DbOrTx, contractId: string): Promise<string | null> {
   const [subscriber] = await db
     .select({ memberNumber: persons.memberNumber })

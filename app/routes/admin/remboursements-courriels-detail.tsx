@@ -232,8 +232,8 @@ export default function InboundEmailDetail({ loaderData, actionData }: Route.Com
             <DataTable
               caption="Pièces jointes du message"
               captionHidden
-              headers={["Nom", "Type déclaré", "Taille", "Vérification"]}
-              rows={email.attachments.map((a) => [
+              headers={["Nom", "Type déclaré", "Taille", "Vérification", "Fichier"]}
+              rows={email.attachments.map((a, i) => [
                 <span key="n" className="break-all">
                   {a.fileName}
                 </span>,
@@ -245,6 +245,14 @@ export default function InboundEmailDetail({ loaderData, actionData }: Route.Com
                   {a.accepted ? "Acceptée : " : "Refusée : "}
                   {a.verdict}
                 </span>,
+                // Accepted attachments come first, in the order the download route counts them.
+                a.accepted ? (
+                  <a key="f" href={`/admin/remboursements/courriels/${email.id}/pieces/${i}`} download>
+                    Télécharger<span className="sr-only"> {a.fileName}</span>
+                  </a>
+                ) : (
+                  "—"
+                ),
               ])}
             />
           )}
