@@ -1,21 +1,12 @@
 import { data } from "react-router";
 import { isClaimNumber } from "~/features/claims/claim-number";
+import { attachmentDisposition } from "~/features/claims/documents";
 import { readClaimDocumentForStaff } from "~/features/claims/review-claims.server";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-document";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** ASCII fallback for old clients, RFC 5987 form for the real (already sanitised) name. */
-function attachment(fileName: string): string {
-  const ascii =
-    fileName
-      .normalize("NFD")
-      .replace(/[^\x20-\x7e]/g, "")
-      .replace(/["\\]/g, "_") || "justificatif";
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 /**
  * A claim's document for a handler: decrypted on demand, audited, always downloaded as an
@@ -35,7 +26,8 @@ export async function loader(args: Route.LoaderArgs) {
   return new Response(new Uint8Array(doc.bytes), {
     headers: {
       "Content-Type": doc.mimeType,
-      "Content-Disposition": attachment(doc.fileName),
+      "Content-Disposition": attachmentDisposition(doc.fileName),
+      "Content-Security-Policy": "sandbox; default-src 'none'",
       "Content-Length": String(doc.bytes.length),
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "no-store",
