@@ -29,6 +29,7 @@ test("a claims handler reads a triaged e-mail, attaches it to a beneficiary, and
   await table.getByRole("link", { name: /<script>alert\("facture"\)<\/script>/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText('<script>alert("facture")</script>');
   await expect(page.getByRole("main")).toContainText("Refusée : Ce fichier n’est ni un PDF");
+  await expect(page.getByRole("link", { name: /^Télécharger/ })).toHaveCount(0);
   await expect(page.getByRole("main")).toContainText(`La référence du message désigne ${DEMO_MARIE.memberNumber}.`);
   await expectAccessible(page);
 
@@ -57,6 +58,13 @@ test("a claims handler reads a triaged e-mail, attaches it to a beneficiary, and
   await page.goto("/admin/remboursements/courriels");
   await expect(page.getByRole("link", { name: /À trier \(2\)/ })).toBeVisible();
   await page.getByRole("table").getByRole("link", { name: "Facture kiné" }).click();
+  // Its checked attachment can be opened to see whom it concerns: a download, never inline.
+  const href = await page.getByRole("link", { name: "Télécharger kine-mars.pdf" }).getAttribute("href");
+  const file = await page.request.get(href!);
+  expect(file.status()).toBe(200);
+  expect(file.headers()["content-type"]).toBe("application/pdf");
+  expect(file.headers()["content-disposition"]).toMatch(/^attachment;/);
+  expect((await file.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
   await page.getByRole("button", { name: "Classer sans suite" }).click();
   await expect(page.getByText("Indiquez pourquoi ce message est classé sans suite.")).toBeVisible();
   await expect(page.getByLabel("Motif")).toHaveAttribute("aria-invalid", "true");
