@@ -1,10 +1,11 @@
-import { Form, Link } from "react-router";
+import { Link } from "react-router";
 import { z } from "zod";
 import { listContactMessages } from "~/features/contact/contact-inbox.server";
 import { CATEGORY_LABELS, CONTACT_STATUSES, STATUS_LABELS } from "~/features/contact/schemas";
 import { requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { DataTable, PageHeader } from "~/ui/layout";
+import { StatusFilter } from "~/ui/status-filter";
 import type { Route } from "./+types/contact";
 
 export const meta = () => [{ title: "Messages reçus — Bascule" }];
@@ -54,29 +55,7 @@ export default function ContactInbox({ loaderData }: Route.ComponentProps) {
         title="Messages reçus"
         lead="Les messages envoyés par le formulaire de contact. Le contenu d’un message n’est affiché qu’en l’ouvrant, et chaque lecture est inscrite au journal d’audit."
       />
-      <Form method="get" className="mb-4 flex flex-wrap items-end gap-3">
-        <div>
-          <label htmlFor="statut" className="block font-medium text-ink">
-            Statut
-          </label>
-          <select
-            id="statut"
-            name="statut"
-            defaultValue={filter.statut}
-            className="mt-2 block rounded-md border border-slate-500 bg-white px-3 py-2 text-base text-ink"
-          >
-            <option value="">Tous</option>
-            {CONTACT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="rounded-md bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">
-          Filtrer
-        </button>
-      </Form>
+      <StatusFilter value={filter.statut} statuses={CONTACT_STATUSES} labels={STATUS_LABELS} />
       <p className="mb-4 text-sm text-muted" aria-live="polite">
         {total === 0 ? "Aucun message" : total === 1 ? "1 message" : `${total.toLocaleString("fr-FR")} messages`}
         {filter.statut ? ` au statut « ${STATUS_LABELS[filter.statut as keyof typeof STATUS_LABELS]} »` : ""}.

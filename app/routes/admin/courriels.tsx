@@ -13,6 +13,7 @@ import {
   retryDeadMail,
 } from "~/platform/mail/dispatcher.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
+import { StatusFilter } from "~/ui/status-filter";
 import type { Route } from "./+types/courriels";
 
 export const meta = () => [{ title: "Courriels — Bascule" }];
@@ -262,29 +263,7 @@ export default function MailViewer({ loaderData, actionData }: Route.ComponentPr
         <h2 id="derniers-courriels" className="mb-4 text-xl font-semibold text-brand-800">
           Derniers courriels
         </h2>
-        <Form method="get" className="mb-4 flex flex-wrap items-end gap-3">
-          <div>
-            <label htmlFor="statut" className="block font-medium text-ink">
-              Statut
-            </label>
-            <select
-              id="statut"
-              name="statut"
-              defaultValue={filter.statut}
-              className="mt-2 block rounded-md border border-slate-500 bg-white px-3 py-2 text-base text-ink"
-            >
-              <option value="">Tous</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className="rounded-md bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">
-            Filtrer
-          </button>
-        </Form>
+        <StatusFilter value={filter.statut} statuses={STATUSES} labels={STATUS_LABELS} />
         {items.length === 0 ? (
           <p>Aucun courriel{filter.statut ? " avec ce statut" : ""}.</p>
         ) : (
