@@ -227,43 +227,11 @@ export type BatchSummary = {
   paidBy: string | null;
 };
 
-export async function listPaymentBatches(
-  db: DbOrTx,
-  page: number,
-  pageSize: number,
-): Promise<{ items: BatchSummary[]; hasNextPage: boolean }> {
+/** Batches with the addresses of who created and who paid them: what the list and the detail show. */
+function selectBatches(db: DbOrTx) {
   const creator = alias(users, "creator");
   const payer = alias(users, "payer");
-  const rows = await db
-    .select({
-      id: paymentBatches.id,
-      number: paymentBatches.number,
-      status: paymentBatches.status,
-      transactionCount: paymentBatches.transactionCount,
-      controlSumCents: paymentBatches.controlSumCents,
-      createdAt: paymentBatches.createdAt,
-      createdBy: creator.email,
-      paidAt: paymentBatches.paidAt,
-      paidBy: payer.email,
-    })
-    .from(paymentBatches)
-    .leftJoin(creator, eq(creator.id, paymentBatches.createdByUserId))
-    .leftJoin(payer, eq(payer.id, paymentBatches.paidByUserId))
-    .orderBy(desc(paymentBatches.createdAt), desc(paymentBatches.number))
-    .limit(pageSize + 1)
-    .offset((page - 1) * pageSize);
-  return { items: rows.slice(0, pageSize), hasNextPage: rows.length > pageSize };
-}
-
-export type BatchDetail = BatchSummary & {
-  messageId: string;
-  claims: { number: string; beneficiaryName: string; amcCents: number; status: string; iban: string | null; paidAt: Date | null }[];
-};
-
-export async function loadPaymentBatch(db: DbOrTx, batchId: string): Promise<BatchDetail | null> {
-  const creator = alias(users, "creator");
-  const payer = alias(users, "payer");
-  const [batch] = await db
+  return db
     .select({
       id: paymentBatches.id,
       number: paymentBatches.number,
@@ -279,7 +247,28 @@ export async function loadPaymentBatch(db: DbOrTx, batchId: string): Promise<Bat
     .from(paymentBatches)
     .leftJoin(creator, eq(creator.id, paymentBatches.createdByUserId))
     .leftJoin(payer, eq(payer.id, paymentBatches.paidByUserId))
-    .where(eq(paymentBatches.id, batchId));
+    .$dynamic();
+}
+
+export async function listPaymentBatches(
+  db: DbOrTx,
+  page: number,
+  pageSize: number,
+): Promise<{ items: BatchSummary[]; hasNextPage: boolean }> {
+  const rows = await selectBatches(db)
+    .orderBy(desc(paymentBatches.createdAt), desc(paymentBatches.number))
+    .limit(pageSize + 1)
+    .offset((page - 1) * pageSize);
+  return { items: rows.slice(0, pageSize), hasNextPage: rows.length > pageSize };
+}
+
+export type BatchDetail = BatchSummary & {
+  messageId: string;
+  claims: { number: string; beneficiaryName: string; amcCents: number; status: string; iban: string | null; paidAt: Date | null }[];
+};
+
+export async function loadPaymentBatch(db: DbOrTx, batchId: string): Promise<BatchDetail | null> {
+  const [batch] = await selectBatches(db).where(eq(paymentBatches.id, batchId));
   if (!batch) return null;
   const beneficiary = beneficiaryOf();
   const rows = await db
