@@ -113,6 +113,12 @@ describe("serviceFor", () => {
     // Not decodable: read raw, as React Router does, so it still reaches the splat route.
     ["/devis/%E0%A4%A", "devis-en-ligne"],
     ["/%E0%A4%A/devis", null],
+    // A splat is `(.+)` for React Router, whose dot stops at a line terminator: no route at all.
+    ["/%0A", null],
+    ["//%0A", null],
+    ["/devis/%0A", null],
+    ["/devis/a%0Db", null],
+    ["/espace/remboursements/%E2%80%A8", null],
     ["/espace/remboursements/.data", "remboursements-en-ligne"],
     ["/espace/remboursements/_.data", "remboursements-en-ligne"],
     ["/.data", null],

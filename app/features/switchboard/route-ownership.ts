@@ -54,6 +54,8 @@ const HASH = 35;
 const SPACE = 32;
 const UPPER_A = 65;
 const UPPER_Z = 90;
+const LINE_SEPARATOR = 0x2028;
+const PARAGRAPH_SEPARATOR = 0x2029;
 const DATA_SUFFIX = ".data";
 
 /** Literal pattern segments: lower-case ASCII that no URL spelling can disguise. */
@@ -108,9 +110,13 @@ function pick(entries: readonly Entry[], method: string): Entry | null {
 
 const better = (a: Entry | null, b: Entry | null): Entry | null => (a === null ? b : b === null || a.rank >= b.rank ? a : b);
 
-/** The best entry below `node` for `path[slash, end)`, where `slash` is the index of a "/" or `end`. */
-function walk(node: Node, path: string, slash: number, end: number, method: string): Entry | null {
-  const splat = pick(node.splat, method);
+/**
+ * The best entry below `node` for `path[slash, end)`, where `slash` is the index of a "/" or `end`.
+ * `lastBreak` is the index of the path's last line terminator, or -1: React Router's splat is
+ * `(.+)`, whose dot matches no line terminator, so a splat never covers a rest that holds one.
+ */
+function walk(node: Node, path: string, slash: number, end: number, method: string, lastBreak: number): Entry | null {
+  const splat = lastBreak < slash ? pick(node.splat, method) : null;
   if (slash >= end) return better(pick(node.exact, method), splat);
   const start = slash + 1;
   let stop = path.indexOf("/", start);
@@ -123,12 +129,12 @@ function walk(node: Node, path: string, slash: number, end: number, method: stri
     for (let i = 0; i < edges.length; i++) {
       const edge = edges[i]!;
       if (path.startsWith(edge.segment, start)) {
-        best = better(walk(edge.node, path, stop, end, method), best);
+        best = better(walk(edge.node, path, stop, end, method, lastBreak), best);
         break;
       }
     }
   }
-  if (node.param) best = better(best, walk(node.param, path, stop, end, method));
+  if (node.param) best = better(best, walk(node.param, path, stop, end, method, lastBreak));
   return best;
 }
 
@@ -145,7 +151,11 @@ function needsNormalising(path: string): boolean {
   const length = path.length;
   for (let i = 1; i < length; i++) {
     const c = path.charCodeAt(i);
-    if (c >= 128) continue;
+    if (c >= 128) {
+      // U+2028 and U+2029 end a line for a regular expression's dot, as "\n" and "\r" do.
+      if (c === LINE_SEPARATOR || c === PARAGRAPH_SEPARATOR) return true;
+      continue;
+    }
     const flag = CHAR_FLAGS[c];
     if (flag === 1) return true;
     if (flag === 2 && path.charCodeAt(i - 1) === SLASH) {
@@ -206,18 +216,23 @@ const lowerAscii = (text: string) => (/^[\0-\x7f]*$/.test(text) ? text.toLowerCa
 
 const dataEnd = (path: string) => (path === "/_root.data" ? 1 : path.endsWith(DATA_SUFFIX) ? path.length - DATA_SUFFIX.length : path.length);
 
+const LINE_TERMINATORS = /[\n\r\u2028\u2029]/g;
+
 function match(root: Node, pathname: string, method: string): Entry | null {
   let path = pathname;
   let end: number;
+  // A path that needs no normalising holds no line terminator (see needsNormalising).
+  let lastBreak = -1;
   if (needsNormalising(pathname)) {
     const url = urlPath(pathname);
     path = lowerAscii(decodePath(url.slice(0, dataEnd(url))));
     end = path.length;
+    for (const found of path.matchAll(LINE_TERMINATORS)) lastBreak = found.index;
   } else {
     end = dataEnd(path);
   }
   while (end > 0 && path.charCodeAt(end - 1) === SLASH) end--;
-  return walk(root, path, 0, end, method);
+  return walk(root, path, 0, end, method, lastBreak);
 }
 
 export function createServiceMatcher(
