@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 
 // CI collects machine-readable results of every run to print one closing summary line.
 const reportDir = process.env.CI_REPORT_DIR;
+const reportName = [process.env.npm_lifecycle_event ?? "run", process.env.TEST_DATABASE_URL ? "postgresql" : "pglite", process.pid].join("-");
 const reporters = reportDir
-  ? ["default", ["json", { outputFile: `${reportDir}/vitest-${process.env.npm_lifecycle_event ?? "run"}-${process.pid}.json` }] as const]
+  ? ["default", ["json", { outputFile: `${reportDir}/vitest-${reportName}.json` }] as const]
   : ["default"];
 
 // Vitest runs without the React Router plugin: unit tests target pure modules and
