@@ -1,7 +1,8 @@
-import { and, asc, eq, gte, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, gte, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "~/platform/db/client.server";
-import { claimDocuments, claimLines, claims, contracts, formulas, guaranteeLines, persons, regulatoryParameters } from "~/platform/db/schema";
-import type { AdjudicationInput, BeneficiaryContext, FormulaContext, GuaranteeLine, PastLine, RegulatoryParameter } from "./types";
+import { claimDocuments, claimLines, claims, contracts, formulas, guaranteeLines, persons } from "~/platform/db/schema";
+import { type ClaimReferenceData, loadClaimReferenceData, toGuaranteeLine } from "./reference-data.server";
+import type { AdjudicationInput, BeneficiaryContext, FormulaContext, GuaranteeLine, PastLine } from "./types";
 
 /*
  * Everything the engine needs besides the claim itself, read from the database: the beneficiary
@@ -14,10 +15,24 @@ export type ClaimContext = Omit<AdjudicationInput, "claim">;
 
 const HISTORY_YEARS = 5;
 
-/** The context for `beneficiaryId` on `contractId`, or null when that person is not on that contract. */
-export async function loadClaimContext(db: DbOrTx, input: { contractId: string; beneficiaryId: string; now: Date }): Promise<ClaimContext | null> {
+/**
+ * The context for `beneficiaryId` on `contractId`, or null when that person is not on that
+ * contract. Three queries: the person with their contract, formula and family; the contract's
+ * history with each claim's file hashes; the formula's lines when `reference` (see
+ * reference-data.server.ts) does not already hold them — without it, the reference data is read too.
+ */
+export async function loadClaimContext(
+  db: DbOrTx,
+  input: { contractId: string; beneficiaryId: string; now: Date; reference?: ClaimReferenceData },
+): Promise<ClaimContext | null> {
   const [row] = await db
-    .select({ person: persons, contract: contracts, formula: formulas })
+    .select({
+      person: persons,
+      contract: contracts,
+      formula: formulas,
+      // Everyone on the contract (persons "family": the outer "persons" is the beneficiary).
+      familyIds: sql<string[]>`(select coalesce(json_agg(family.id order by family.id), '[]'::json) from ${persons} family where family.contract_id = ${persons.contractId})`,
+    })
     .from(persons)
     .innerJoin(contracts, eq(contracts.id, persons.contractId))
     .innerJoin(formulas, eq(formulas.id, contracts.formulaId))
@@ -28,8 +43,11 @@ export async function loadClaimContext(db: DbOrTx, input: { contractId: string; 
   since.setUTCFullYear(since.getUTCFullYear() - HISTORY_YEARS);
 
   // One after the other: inside a transaction they share one connection.
-  const lines = await db.select().from(guaranteeLines).where(eq(guaranteeLines.formulaId, row.formula.id)).orderBy(asc(guaranteeLines.sortOrder));
-  const regulatory = await db.select().from(regulatoryParameters).orderBy(asc(regulatoryParameters.key), asc(regulatoryParameters.validFrom));
+  const reference = input.reference ?? (await loadClaimReferenceData(db));
+  const lines: readonly GuaranteeLine[] =
+    reference.linesByFormula.get(row.formula.id) ??
+    // A formula created after the reference data was cached: read its lines now.
+    (await loadFormulaLines(db, row.formula.id));
   const history = await db
     .select({
       claimId: claims.id,
@@ -44,22 +62,12 @@ export async function loadClaimContext(db: DbOrTx, input: { contractId: string; 
       adjustedAmcCents: claimLines.adjustedAmcCents,
       lineStatus: claimLines.status,
       guaranteeCategory: claimLines.guaranteeCategory,
+      fileHashes: sql<string[]>`(select coalesce(json_agg(${claimDocuments.fileHash} order by ${claimDocuments.fileHash}), '[]'::json) from ${claimDocuments} where ${claimDocuments.claimId} = ${claims.id})`,
     })
     .from(claimLines)
     .innerJoin(claims, eq(claims.id, claimLines.claimId))
     .where(and(eq(claims.contractId, input.contractId), ne(claims.status, "REJECTED"), gte(claims.receivedAt, since)))
     .orderBy(asc(claims.receivedAt), asc(claimLines.lineNo));
-  const family = await db.select({ id: persons.id }).from(persons).where(eq(persons.contractId, input.contractId));
-
-  const claimIds = [...new Set(history.map((h) => h.claimId))];
-  const hashes = new Map<string, string[]>();
-  if (claimIds.length > 0) {
-    const docs = await db
-      .select({ claimId: claimDocuments.claimId, fileHash: claimDocuments.fileHash })
-      .from(claimDocuments)
-      .where(inArray(claimDocuments.claimId, claimIds));
-    for (const d of docs) hashes.set(d.claimId, [...(hashes.get(d.claimId) ?? []), d.fileHash]);
-  }
 
   const beneficiary: BeneficiaryContext = {
     personId: row.person.id,
@@ -76,24 +84,13 @@ export async function loadClaimContext(db: DbOrTx, input: { contractId: string; 
   const formula: FormulaContext = {
     code: row.formula.code,
     isResponsible: row.formula.isResponsible,
-    lines: lines.map(
-      (l): GuaranteeLine => ({
-        category: l.category as GuaranteeLine["category"],
-        label: l.label,
-        basis: l.basis,
-        ratePct: l.ratePct,
-        amountCents: l.amountCents,
-        maxCount: l.maxCount,
-        maxDays: l.maxDays,
-        ceilingCents: l.ceilingCents,
-        periodMonths: l.periodMonths,
-      }),
-    ),
+    // Copies: the engine's input is never shared with the cache.
+    lines: lines.map((l) => ({ ...l })),
   };
   return {
     beneficiary,
     formula,
-    regulatory: regulatory.map((r): RegulatoryParameter => ({ key: r.key, valueCents: r.valueCents, validFrom: r.validFrom, validTo: r.validTo })),
+    regulatory: reference.regulatory.map((r) => ({ ...r })),
     history: history.map(
       (h): PastLine => ({
         claimId: h.claimId,
@@ -106,10 +103,20 @@ export async function loadClaimContext(db: DbOrTx, input: { contractId: string; 
         amcCents: h.lineStatus === "REJECTED" ? 0 : (h.adjustedAmcCents ?? h.amcCents),
         guaranteeCategory: h.guaranteeCategory,
         invoiceNumber: h.invoiceNumber,
-        fileHashes: hashes.get(h.claimId) ?? [],
+        fileHashes: jsonArray(h.fileHashes),
         receivedAt: h.receivedAt,
       }),
     ),
-    contractBeneficiaryIds: family.map((f) => f.id),
+    contractBeneficiaryIds: jsonArray(row.familyIds),
   };
+}
+
+/** A JSON array from the database: parsed by the driver, or still text with some drivers. */
+function jsonArray(value: string[] | string): string[] {
+  return typeof value === "string" ? (JSON.parse(value) as string[]) : value;
+}
+
+async function loadFormulaLines(db: DbOrTx, formulaId: string): Promise<GuaranteeLine[]> {
+  const rows = await db.select().from(guaranteeLines).where(eq(guaranteeLines.formulaId, formulaId)).orderBy(asc(guaranteeLines.sortOrder));
+  return rows.map(toGuaranteeLine);
 }

@@ -11,6 +11,7 @@ import type { ClaimStatus } from "./claim-mail";
 import { type DocumentKind, type InspectedDocument, inspectUpload } from "./documents";
 import { UploadRejected, decryptDocumentContent, readClaimForm } from "./documents.server";
 import { type ClaimForm, claimFormSchema, idempotencyKeySchema } from "./schemas";
+import { claimReferenceData } from "./reference-data.server";
 import { type SubmittedClaim, submitClaim } from "./submit-claim.server";
 
 /*
@@ -85,13 +86,21 @@ export async function fileClaimOnline(
   input: { member: MemberRef; idempotencyKey: string; form: ClaimForm; files: readonly InspectedDocument[]; now: Date; ipHash?: string | null },
 ): Promise<FileClaimOutcome> {
   const payloadHash = claimPayloadHash(input.form, input.files);
-  const known = await claimUnderKey(db, input.member.userId, input.idempotencyKey);
-  if (known) return replay(known, payloadHash);
-  const contractId = await contractIdOf(db, input.member.personId);
+  // The member's contract and, in the same query, a claim already filed under this key (a retry).
+  const [me] = await db
+    .select({ contractId: persons.contractId, number: claims.number, payloadHash: claims.payloadHash })
+    .from(persons)
+    .leftJoin(claims, and(eq(claims.submittedByUserId, input.member.userId), eq(claims.idempotencyKey, input.idempotencyKey)))
+    .where(eq(persons.id, input.member.personId))
+    .limit(1);
+  if (me?.number) return replay({ number: me.number, payloadHash: me.payloadHash }, payloadHash);
+  const contractId = me?.contractId;
   if (!contractId) return { kind: "beneficiary-not-found" };
+  const reference = await claimReferenceData(db);
   try {
     return await db.transaction(async (tx): Promise<FileClaimOutcome> => {
-      // Same beneficiary, same lock as submitClaim: a parallel twin waits here, then finds the claim.
+      // Same beneficiary, same lock as submitClaim (which is told not to take it again): a
+      // parallel twin waits here, then finds the claim.
       const [locked] = await tx
         .select({ id: persons.id })
         .from(persons)
@@ -118,6 +127,8 @@ export async function fileClaimOnline(
         ipHash: input.ipHash ?? null,
         idempotencyKey: input.idempotencyKey,
         payloadHash,
+        reference,
+        beneficiaryLocked: true,
       });
       return { kind: "created", claim };
     });
@@ -135,7 +146,7 @@ export async function fileClaimOnline(
 export async function estimateClaim(db: Db, input: { personId: string; form: ClaimForm; now: Date }) {
   const contractId = await contractIdOf(db, input.personId);
   if (!contractId) return null;
-  const context = await loadClaimContext(db, { contractId, beneficiaryId: input.form.beneficiaryId, now: input.now });
+  const context = await loadClaimContext(db, { contractId, beneficiaryId: input.form.beneficiaryId, now: input.now, reference: await claimReferenceData(db) });
   if (!context) return null;
   const result = adjudicateClaim(
     { ...context, claim: { channel: "ONLINE", receivedAt: input.now, invoiceNumber: input.form.invoiceNumber, fileHashes: [], lines: [input.form.line] } },

@@ -7,6 +7,7 @@ import { claimEvents, claimLines, claims, persons, users } from "~/platform/db/s
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { adjudicateClaim } from "./adjudication";
 import { loadClaimContext } from "./claim-context.server";
+import type { ClaimReferenceData } from "./reference-data.server";
 import { type ClaimStatus, claimStatusMail } from "./claim-mail";
 import { formatClaimNumber } from "./claim-number";
 import type { InspectedDocument } from "./documents";
@@ -55,6 +56,13 @@ export type SubmitClaimInput = {
   payloadHash?: string;
   /** E-mail the member about the outcome (default true); the e-mail intake sends its own acknowledgement. */
   notifyMember?: boolean;
+  /** The engine's reference data when the caller has it (see reference-data.server.ts); read in the transaction otherwise. */
+  reference?: ClaimReferenceData;
+  /**
+   * The caller has already locked the beneficiary's row FOR UPDATE in this transaction (online
+   * filing does, to check its idempotency key under the lock): not locked a second time.
+   */
+  beneficiaryLocked?: boolean;
 };
 
 export type SubmittedClaim = { claimId: string; number: string; status: ClaimStatus; result: AdjudicationResult | null };
@@ -65,11 +73,13 @@ export const DATA_ENTRY_REQUIRED: ReviewReason = {
   weight: 0,
 };
 
-/** Takes the next claim number from the shared sequence. */
-export async function nextClaimNumber(tx: DbOrTx, receivedAt: Date): Promise<string> {
-  const result = await tx.execute<{ n: string | number }>(sql`select nextval('claim_number_seq') as n`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: { n: string | number }[] }).rows) as { n: string | number }[];
-  return formatClaimNumber(receivedAt, Number(rows[0]!.n));
+/**
+ * The next claim number, taken from the shared sequence by the INSERT itself (no round trip of its
+ * own): formatClaimNumber's prefix, and the sequence zero-padded to 7 digits, never truncated.
+ */
+function claimNumberFromSequence(receivedAt: Date) {
+  const prefix = formatClaimNumber(receivedAt, 1).slice(0, -7);
+  return sql<string>`(select ${prefix} || lpad(s.n::text, greatest(7, length(s.n::text)), '0') from (select nextval('claim_number_seq') as n) s)`;
 }
 
 /** Locks the beneficiary's row until the end of the transaction; false when not on that contract. */
@@ -83,7 +93,7 @@ async function lockBeneficiary(tx: DbOrTx, contractId: string, beneficiaryId: st
 }
 
 export async function submitClaim(tx: DbOrTx, input: SubmitClaimInput): Promise<SubmittedClaim> {
-  if (!(await lockBeneficiary(tx, input.contractId, input.beneficiaryId))) {
+  if (!input.beneficiaryLocked && !(await lockBeneficiary(tx, input.contractId, input.beneficiaryId))) {
     throw new ClaimError("beneficiary-not-found", "Cette personne n’est pas couverte par ce contrat.");
   }
   const fileHashes = input.documents.map((d) => documentFileHash(d.bytes));
@@ -92,7 +102,7 @@ export async function submitClaim(tx: DbOrTx, input: SubmitClaimInput): Promise<
   let reasons: ReviewReason[] = [DATA_ENTRY_REQUIRED];
   let status: ClaimStatus = "REVIEW";
   if (input.lines !== null) {
-    const context = await loadClaimContext(tx, { contractId: input.contractId, beneficiaryId: input.beneficiaryId, now: input.now });
+    const context = await loadClaimContext(tx, { contractId: input.contractId, beneficiaryId: input.beneficiaryId, now: input.now, reference: input.reference });
     if (!context) throw new ClaimError("beneficiary-not-found", "Cette personne n’est pas couverte par ce contrat.");
     result = adjudicateClaim(
       { ...context, claim: { channel: input.channel, receivedAt: input.receivedAt, invoiceNumber: input.invoiceNumber, fileHashes, lines: input.lines } },
@@ -102,12 +112,11 @@ export async function submitClaim(tx: DbOrTx, input: SubmitClaimInput): Promise<
     status = result.decision === "AUTO_SETTLE" ? "VALUATED" : "REVIEW";
   }
 
-  const number = await nextClaimNumber(tx, input.receivedAt);
   const totals = result?.totals ?? { realCostCents: 0, amoPaidCents: 0, amcCents: 0, resteAChargeCents: 0 };
   const [claim] = await tx
     .insert(claims)
     .values({
-      number,
+      number: claimNumberFromSequence(input.receivedAt),
       contractId: input.contractId,
       beneficiaryId: input.beneficiaryId,
       submittedByUserId: input.submittedByUserId,
@@ -124,8 +133,9 @@ export async function submitClaim(tx: DbOrTx, input: SubmitClaimInput): Promise<
       createdAt: input.now,
       updatedAt: input.now,
     })
-    .returning({ id: claims.id });
+    .returning({ id: claims.id, number: claims.number });
   const claimId = claim!.id;
+  const number = claim!.number;
 
   if (input.lines !== null && result !== null) {
     const valuations = result.lines;
@@ -159,7 +169,6 @@ export async function submitClaim(tx: DbOrTx, input: SubmitClaimInput): Promise<
   await insertClaimEvents(tx, steps);
   if (input.notifyMember !== false) await notifyMember(tx, { claimId, status, at: input.now });
 
-  // Last: the audit append holds the chain's lock until commit, so it is kept as short as possible.
   await appendAudit(
     tx,
     {
