@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { InspectedDocument } from "~/features/claims/documents";
 import { decryptDocumentContent } from "~/features/claims/documents.server";
 import {
   estimateClaim,
@@ -14,7 +13,7 @@ import type { ClaimForm } from "~/features/claims/schemas";
 import { ClaimError, submitClaim } from "~/features/claims/submit-claim.server";
 import type { ClaimLineInput } from "~/features/claims/types";
 import { auditLog, claimDocuments, claimEvents, claimLines, claims, mailOutbox } from "~/platform/db/schema";
-import { createHousehold, pdfBytes } from "./support/claims-fixtures";
+import { CLAIMS_NOW, claimFiles, createHousehold, gpLine, onlineClaim, pdfBytes } from "./support/claims-fixtures";
 import { type TestDatabase, createTestDatabase } from "./support/test-db";
 
 let t: TestDatabase;
@@ -25,23 +24,8 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const NOW = new Date("2026-06-15T10:00:00Z");
-
-/** DOMAIN.md's worked example: GP 30 €, BR 30 €, 70 %, Sécu paid 19 € (2 € participation). */
-const gpLine = (overrides: Partial<ClaimLineInput> = {}): ClaimLineInput => ({
-  category: "GP",
-  careDate: "2026-06-10",
-  realCostCents: 3_000,
-  secu: { covered: true, baseCents: 3_000, ratePct: 70, paidCents: 1_900 },
-  providerName: "Dr Martin",
-  providerOptam: true,
-  ...overrides,
-});
-
-const docs = (label: string): InspectedDocument[] => [
-  { kind: "INVOICE", fileName: "facture.pdf", mimeType: "application/pdf", bytes: pdfBytes(`facture ${label}`) },
-  { kind: "SECU_STATEMENT", fileName: "decompte.pdf", mimeType: "application/pdf", bytes: pdfBytes(`decompte ${label}`) },
-];
+const NOW = CLAIMS_NOW;
+const docs = claimFiles;
 
 const gpForm = (beneficiaryId: string, overrides: Partial<ClaimLineInput> = {}, invoiceNumber: string | null = null): ClaimForm => ({
   beneficiaryId,
@@ -57,18 +41,7 @@ describe(`submitClaim (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
   it("settles a clean GP claim at once: VALUATED, lines, encrypted documents, timeline, audit and one e-mail", async () => {
     const h = await createHousehold(t.db);
     const submitted = await t.db.transaction((tx) =>
-      submitClaim(tx, {
-        channel: "ONLINE",
-        contractId: h.contract.id,
-        beneficiaryId: h.member.id,
-        submittedByUserId: h.user.id,
-        actor: { userId: h.user.id, label: h.user.email },
-        lines: [gpLine()],
-        invoiceNumber: "F-2026-001",
-        documents: docs("a"),
-        receivedAt: NOW,
-        now: NOW,
-      }),
+      submitClaim(tx, onlineClaim(h, docs("a"), { invoiceNumber: "F-2026-001" })),
     );
     expect(submitted.status).toBe("VALUATED");
     expect(submitted.number).toMatch(/^RB-2026-\d{7}$/);
@@ -138,18 +111,7 @@ describe(`submitClaim (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
     const b = await createHousehold(t.db);
     await expect(
       t.db.transaction((tx) =>
-        submitClaim(tx, {
-          channel: "ONLINE",
-          contractId: a.contract.id,
-          beneficiaryId: b.member.id,
-          submittedByUserId: a.user.id,
-          actor: { userId: a.user.id, label: a.user.email },
-          lines: [gpLine()],
-          invoiceNumber: null,
-          documents: docs("x"),
-          receivedAt: NOW,
-          now: NOW,
-        }),
+        submitClaim(tx, onlineClaim(a, docs("x"), { beneficiaryId: b.member.id })),
       ),
     ).rejects.toBeInstanceOf(ClaimError);
     expect(await claimsOf(a.contract.id)).toHaveLength(0);
@@ -161,18 +123,7 @@ describe(`submitClaim (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
     const file = docs("same");
     const submit = (invoiceNumber: string) =>
       t.db.transaction((tx) =>
-        submitClaim(tx, {
-          channel: "ONLINE",
-          contractId: h.contract.id,
-          beneficiaryId: h.member.id,
-          submittedByUserId: h.user.id,
-          actor: { userId: h.user.id, label: h.user.email },
-          lines: [gpLine()],
-          invoiceNumber,
-          documents: file,
-          receivedAt: NOW,
-          now: NOW,
-        }),
+        submitClaim(tx, onlineClaim(h, file, { invoiceNumber })),
       );
     expect((await submit("F-1")).status).toBe("VALUATED");
     const second = await submit("F-1");
@@ -197,18 +148,14 @@ describe(`submitClaim (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
     await Promise.all(
       ["01", "02", "03", "04"].map((day) =>
         t.db.transaction((tx) =>
-          submitClaim(tx, {
-            channel: "ONLINE",
-            contractId: h.contract.id,
-            beneficiaryId: h.spouse.id,
-            submittedByUserId: h.user.id,
-            actor: { userId: h.user.id, label: h.user.email },
-            lines: [line(day)],
-            invoiceNumber: `OST-${day}`,
-            documents: [{ kind: "INVOICE", fileName: "f.pdf", mimeType: "application/pdf", bytes: pdfBytes(`ost ${day}`) }],
-            receivedAt: NOW,
-            now: NOW,
-          }),
+          submitClaim(
+            tx,
+            onlineClaim(h, [{ kind: "INVOICE", fileName: "f.pdf", mimeType: "application/pdf", bytes: pdfBytes(`ost ${day}`) }], {
+              beneficiaryId: h.spouse.id,
+              lines: [line(day)],
+              invoiceNumber: `OST-${day}`,
+            }),
+          ),
         ),
       ),
     );

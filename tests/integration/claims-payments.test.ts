@@ -4,12 +4,11 @@ import { createPaymentBatch, listPayableClaims, loadPaymentBatch, markBatchPaid,
 import { approveClaim } from "~/features/claims/review-claims.server";
 import { loadServiceLevel } from "~/features/claims/service-level.server";
 import { submitClaim } from "~/features/claims/submit-claim.server";
-import type { ClaimLineInput } from "~/features/claims/types";
 import { ibanHint } from "~/features/members/identifiers";
 import { encryptField } from "~/platform/crypto/keyring.server";
 import { auditLog, claimEvents, claims, contracts, mailOutbox, paymentBatches } from "~/platform/db/schema";
 import { pain001Problems } from "./support/pain001-structure";
-import { createHousehold, type Household, pdfBytes } from "./support/claims-fixtures";
+import { CLAIMS_NOW, createHousehold, gpLine, type Household, onlineClaim, pdfBytes } from "./support/claims-fixtures";
 import { createUser } from "./support/fixtures";
 import { at, childrenNamed, parseXml } from "./support/strict-xml";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
@@ -24,35 +23,21 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const NOW = new Date("2026-06-15T10:00:00Z");
+const NOW = CLAIMS_NOW;
 const DEBTOR = { name: "Mutuelle Bascule", iban: "FR7630006000011234567890189", bic: "BASCFRPPXXX" };
 const MEMBER_IBAN = "FR1420041010050500013M02606";
-
-const gpLine = (careDate: string, realCostCents = 3_000): ClaimLineInput => ({
-  category: "GP",
-  careDate,
-  realCostCents,
-  secu: { covered: true, baseCents: 3_000, ratePct: 70, paidCents: 1_900 },
-  providerName: "Dr Martin",
-  providerOptam: true,
-});
 
 let counter = 0;
 async function settledClaim(h: Household, careDate: string, realCostCents = 3_000) {
   counter++;
   const submitted = await t.db.transaction((tx) =>
-    submitClaim(tx, {
-      channel: "ONLINE",
-      contractId: h.contract.id,
-      beneficiaryId: h.member.id,
-      submittedByUserId: h.user.id,
-      actor: { userId: h.user.id, label: h.user.email },
-      lines: [gpLine(careDate, realCostCents)],
-      invoiceNumber: `F-PAY-${counter}`,
-      documents: [{ kind: "INVOICE", fileName: "facture.pdf", mimeType: "application/pdf", bytes: pdfBytes(`paiement ${counter}`) }],
-      receivedAt: NOW,
-      now: NOW,
-    }),
+    submitClaim(
+      tx,
+      onlineClaim(h, [{ kind: "INVOICE", fileName: "facture.pdf", mimeType: "application/pdf", bytes: pdfBytes(`paiement ${counter}`) }], {
+        lines: [gpLine({ careDate, realCostCents })],
+        invoiceNumber: `F-PAY-${counter}`,
+      }),
+    ),
   );
   expect(submitted.status).toBe("VALUATED");
   return submitted;

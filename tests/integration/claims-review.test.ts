@@ -13,10 +13,9 @@ import {
   returnClaim,
 } from "~/features/claims/review-claims.server";
 import { submitClaim } from "~/features/claims/submit-claim.server";
-import type { ClaimLineInput } from "~/features/claims/types";
 import { nirHint } from "~/features/members/identifiers";
 import { auditLog, claimEvents, claimLines, claims, mailOutbox, persons } from "~/platform/db/schema";
-import { createHousehold, type Household, pdfBytes } from "./support/claims-fixtures";
+import { CLAIMS_NOW, claimFiles, createHousehold, gpLine, type Household, onlineClaim } from "./support/claims-fixtures";
 import { createUser } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
@@ -30,28 +29,11 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const NOW = new Date("2026-06-15T10:00:00Z");
+const NOW = CLAIMS_NOW;
 const HOUR = 3_600_000;
 
-/** GP 30 € on BR 30 € at 70 %, Sécu paid 19 €: Bascule's share is at most 30 − 19 = 11 €. */
-const gpLine = (overrides: Partial<ClaimLineInput> = {}): ClaimLineInput => ({
-  category: "GP",
-  careDate: "2026-06-10",
-  realCostCents: 3_000,
-  secu: { covered: true, baseCents: 3_000, ratePct: 70, paidCents: 1_900 },
-  providerName: "Dr Martin",
-  providerOptam: true,
-  ...overrides,
-});
-
 let docCounter = 0;
-const docs = (): InspectedDocument[] => {
-  docCounter++;
-  return [
-    { kind: "INVOICE", fileName: "facture.pdf", mimeType: "application/pdf", bytes: pdfBytes(`facture revue ${docCounter}`) },
-    { kind: "SECU_STATEMENT", fileName: "décompte.pdf", mimeType: "application/pdf", bytes: pdfBytes(`decompte revue ${docCounter}`) },
-  ];
-};
+const docs = (): InspectedDocument[] => claimFiles(`revue ${++docCounter}`);
 
 /**
  * A claim the engine sends to review: care dated after its reception is a blocking check
@@ -61,18 +43,14 @@ async function claimInReview(h: Household, options: { receivedAt?: Date; realCos
   const receivedAt = options.receivedAt ?? new Date(NOW.getTime() - 2 * HOUR);
   const careDate = new Date(receivedAt.getTime() + 5 * 86_400_000).toISOString().slice(0, 10);
   const submitted = await t.db.transaction((tx) =>
-    submitClaim(tx, {
-      channel: "ONLINE",
-      contractId: h.contract.id,
-      beneficiaryId: h.member.id,
-      submittedByUserId: h.user.id,
-      actor: { userId: h.user.id, label: h.user.email },
-      lines: [gpLine({ careDate, ...(options.realCostCents ? { realCostCents: options.realCostCents } : {}) })],
-      invoiceNumber: null,
-      documents: options.documents ?? docs(),
-      receivedAt,
-      now: receivedAt,
-    }),
+    submitClaim(
+      tx,
+      onlineClaim(h, options.documents ?? docs(), {
+        lines: [gpLine({ careDate, ...(options.realCostCents ? { realCostCents: options.realCostCents } : {}) })],
+        receivedAt,
+        now: receivedAt,
+      }),
+    ),
   );
   expect(submitted.status).toBe("REVIEW");
   return submitted;

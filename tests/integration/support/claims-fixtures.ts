@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { InspectedDocument } from "~/features/claims/documents";
+import type { SubmitClaimInput } from "~/features/claims/submit-claim.server";
+import type { ClaimLineInput } from "~/features/claims/types";
 import { FORMULAS, type FormulaCode, REGULATORY_PARAMETERS } from "~/features/members/formulas-catalogue";
 import { encryptField } from "~/platform/crypto/keyring.server";
 import type { Db } from "~/platform/db/client.server";
@@ -71,3 +74,41 @@ export function pdfBytes(label: string, size = 2_000): Uint8Array {
   bytes.set(encoder.encode("\n%%EOF\n"), bytes.length - 7);
   return bytes;
 }
+
+/** The instant claims tests are set at: mid-June 2026, so that care dates and ceilings are known. */
+export const CLAIMS_NOW = new Date("2026-06-15T10:00:00Z");
+
+/** DOMAIN.md's worked example: GP 30 €, BR 30 €, 70 %, Sécu paid 19 € (2 € participation): Bascule's share is at most 11 €. */
+export const gpLine = (overrides: Partial<ClaimLineInput> = {}): ClaimLineInput => ({
+  category: "GP",
+  careDate: "2026-06-10",
+  realCostCents: 3_000,
+  secu: { covered: true, baseCents: 3_000, ratePct: 70, paidCents: 1_900 },
+  providerName: "Dr Martin",
+  providerOptam: true,
+  ...overrides,
+});
+
+/** An invoice and a Sécu statement; the same label gives the same contents (hence the same file hashes). */
+export const claimFiles = (label: string): InspectedDocument[] => [
+  { kind: "INVOICE", fileName: "facture.pdf", mimeType: "application/pdf", bytes: pdfBytes(`facture ${label}`) },
+  { kind: "SECU_STATEMENT", fileName: "decompte.pdf", mimeType: "application/pdf", bytes: pdfBytes(`decompte ${label}`) },
+];
+
+/**
+ * What the member of `h` files online for themselves: one GP line, no invoice number, received and
+ * decided at CLAIMS_NOW; `overrides` changes any of it.
+ */
+export const onlineClaim = (h: Household, documents: readonly InspectedDocument[], overrides: Partial<SubmitClaimInput> = {}): SubmitClaimInput => ({
+  channel: "ONLINE",
+  contractId: h.contract.id,
+  beneficiaryId: h.member.id,
+  submittedByUserId: h.user.id,
+  actor: { userId: h.user.id, label: h.user.email },
+  lines: [gpLine()],
+  invoiceNumber: null,
+  documents,
+  receivedAt: CLAIMS_NOW,
+  now: CLAIMS_NOW,
+  ...overrides,
+});
