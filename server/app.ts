@@ -12,6 +12,7 @@ import { registerSwitchboardMetrics, shutterResponses } from "~/features/switchb
 import { SwitchboardProvider } from "~/features/switchboard/openfeature.server";
 import { setSwitchboardAgent, startSwitchboardAgent } from "~/features/switchboard/propagation.server";
 import { expireDrafts } from "~/features/subscriptions/subscription-draft.server";
+import { purgeExpiredQuotes } from "~/features/quotes/purge-quotes.server";
 import { startSwitchboardScheduler } from "~/features/switchboard/reopen.server";
 import { createServiceMatcher } from "~/features/switchboard/route-ownership";
 import { config } from "~/platform/config/env.server";
@@ -220,15 +221,18 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
   setSwitchboardAgent(agent);
   // Applies approved reopenings at their scheduled time and proposes those whose expected return has passed.
   const scheduler = startSwitchboardScheduler({ db: () => database().db, logger });
-  // Abandoned subscriptions: after 30 days a draft is marked expired and its personal data erased.
+  // Retention of prospects' data: after 30 days an abandoned subscription draft is marked expired
+  // and its personal data erased; a saved quote is erased 30 days after it expired.
   const draftExpiry = startPeriodicWorker({
     intervalMs: 60 * 60_000,
     logger,
-    failureMessage: "expiring abandoned subscription drafts failed",
+    failureMessage: "erasing expired prospect data failed",
     async run() {
       const expired = await expireDrafts(database().db);
       if (expired > 0) logger.info({ expired }, "abandoned subscription drafts expired and erased");
-      return false;
+      const quotes = await purgeExpiredQuotes(database().db);
+      if (quotes.erased > 0) logger.info({ erased: quotes.erased }, "expired quotes erased");
+      return quotes.more;
     },
   });
   registerSwitchboardMetrics(agent.snapshot);
