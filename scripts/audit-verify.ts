@@ -1,7 +1,8 @@
 /*
  * `npm run audit:verify`: checks the hash chain of the audit log of the configured database
- * (PGlite in BASCULE_DATA_DIR, or PostgreSQL through DATABASE_URL). Read-only. Exit code 0 when
- * the chain is intact, 1 when it is altered, 2 when it could not be checked.
+ * (PGlite in BASCULE_DATA_DIR, or PostgreSQL through DATABASE_URL). It first seals the entries
+ * still waiting for it (ADR 014), then only reads. Exit code 0 when the chain is intact, 1 when it
+ * is altered or an entry has stayed unsealed for more than a minute, 2 when it could not be checked.
  *
  * PGlite is single-process: stop the application first, or run this against PostgreSQL. The
  * database is closed as soon as the check ends so that its lock is not held any longer.

@@ -17,6 +17,7 @@ import {
   resetDemoData,
   seedDemoData,
 } from "~/features/demo/seed.server";
+import { sealAuditBacklog } from "~/platform/audit/seal.server";
 import { config } from "~/platform/config/env.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
@@ -86,7 +87,12 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
-    await handle.close();
+    // The seed's audit entries are chained before it exits (ADR 014).
+    try {
+      await sealAuditBacklog(handle.db);
+    } finally {
+      await handle.close();
+    }
   }
 }
 

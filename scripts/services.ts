@@ -28,6 +28,7 @@ import { defaultMessage } from "~/features/switchboard/public-status";
 import { ensureServiceRows, isServiceKey, loadServiceStatuses } from "~/features/switchboard/store.server";
 import { SERVICE_KEYS, type ServiceKey, type ServiceState } from "~/features/switchboard/types";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
+import { sealAuditBacklog } from "~/platform/audit/seal.server";
 import { config } from "~/platform/config/env.server";
 import type { DatabaseHandle, Db } from "~/platform/db/client.server";
 import { DatabaseLockedError } from "~/platform/db/lock.server";
@@ -95,7 +96,12 @@ async function withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Pr
   try {
     return await work(handle);
   } finally {
-    await handle.close();
+    // What this command recorded is chained before it exits (ADR 014): on PGlite no server runs to do it.
+    try {
+      await sealAuditBacklog(handle.db);
+    } finally {
+      await handle.close();
+    }
   }
 }
 

@@ -34,6 +34,8 @@ import { scrubText } from "~/platform/observability/redact";
 import { httpDuration } from "~/platform/observability/metrics.server";
 import { startPeriodicWorker } from "~/platform/jobs/periodic-worker.server";
 import { registerOutboxMetrics } from "~/platform/mail/outbox-metrics.server";
+import { registerAuditMetrics } from "~/platform/audit/audit-metrics.server";
+import { startAuditSealer } from "~/platform/audit/seal.server";
 
 /*
  * The Bascule HTTP server: security headers, same-origin check for state-changing requests,
@@ -189,6 +191,9 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
     logger.info({ report }, "demo data seeded");
   }
   registerOutboxMetrics();
+  registerAuditMetrics();
+  // Audit entries are inserted unsealed by the actions they record and chained here (ADR 014).
+  const auditSealer = startAuditSealer({ db: () => database().db, logger });
 
   const transport = createTransportFromConfig(cfg);
   const dispatcher = startMailDispatcher({ db: () => database().db, transport, intervalMs: 2_000, from: cfg.mailFrom, logger });
@@ -278,6 +283,8 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
       await OpenFeature.close();
       await agent.stop();
       setSwitchboardAgent(undefined);
+      // Last, once nothing else of this instance can audit: seals what is left.
+      await auditSealer.stop();
       await handle.close();
       logger.info("stopped cleanly");
     })();

@@ -121,5 +121,7 @@ test.describe("HTTP security baseline", () => {
     const metrics = await (await request.get("/metrics")).text();
     expect(metrics).toMatch(/^bascule_http_request_duration_seconds_count\{[^}]*route="\/"[^}]*\} \d+/m);
     expect(metrics).toMatch(/^bascule_mail_outbox_messages\{status="PENDING"\} \d+/m);
+    expect(metrics).toMatch(/^bascule_audit_unsealed_entries \d+$/m);
+    expect(metrics).toMatch(/^bascule_audit_oldest_unsealed_seconds [\d.e+-]+$/m);
   });
 });

@@ -22,6 +22,11 @@ test("an admin logs in with a TOTP code and reaches the back office, the audit l
   await expect(page).toHaveURL(/\/admin\/journal/);
   await expect(page.getByRole("main")).toContainText("auth.login.succeeded");
   await expectAccessible(page);
+  // Verification seals what is pending, then checks the whole chain (ADR 014).
+  await page.getByRole("button", { name: "Vérifier l’intégrité" }).click();
+  await expect(page.getByText(/^Journal d’audit intègre : \d[\d\s\u202f]* entrées$/)).toBeVisible();
+  await expect(page.getByRole("main")).toContainText(/Dernière entrée scellée : n° \d+/);
+  await expect(page.getByRole("row", { name: /audit\.verified/ }).first()).toBeVisible();
 
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: /Exporter en CSV/ }).click();

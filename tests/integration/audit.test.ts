@@ -2,6 +2,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditEntry, appendAudit } from "~/platform/audit/audit.server";
 import { entryHash } from "~/platform/audit/chain";
+import { auditContent } from "~/platform/audit/sealing";
 import {
   type AuditFilters,
   type AuditRecord,
@@ -11,7 +12,8 @@ import {
   listAuditEntries,
   parseAuditFilters,
 } from "~/platform/audit/query.server";
-import { verifyAuditChain, verifyAuditChainAs } from "~/platform/audit/verify.server";
+import { sealAuditBacklog, sealAuditLog } from "~/platform/audit/seal.server";
+import { describeAuditVerification, verifyAuditChain, verifyAuditChainAs } from "~/platform/audit/verify.server";
 import { auditLog } from "~/platform/db/schema";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
@@ -52,11 +54,11 @@ function fixture(i: number): { entry: AuditEntry; at: Date } {
 }
 
 async function allRows(): Promise<AuditRecord[]> {
-  return t.db.select().from(auditLog).orderBy(asc(auditLog.seq));
+  return t.db.select().from(auditLog).orderBy(asc(auditLog.id));
 }
 
 describe("audit log", () => {
-  it("keeps one linear chain when appends run in concurrent transactions", async () => {
+  it("writes entries unsealed, then seals them in insertion order into one linear chain", async () => {
     for (let i = 0; i < 10; i++) {
       const { entry, at } = fixture(i);
       await appendAudit(t.db, entry, at);
@@ -75,28 +77,61 @@ describe("audit log", () => {
       await appendAudit(t.db, entry, at);
     }
 
+    const unsealed = await allRows();
+    expect(unsealed).toHaveLength(30);
+    expect(unsealed.every((r) => r.seq === null && r.prevHash === null && r.hash === null)).toBe(true);
+    expect(await latestAuditEntry(t.db)).toBeNull();
+    // The journal shows entries before they are sealed.
+    expect((await listAuditEntries(t.db, { limit: 50 })).entries).toHaveLength(30);
+
+    expect(await sealAuditLog(t.db, { batchSize: 7 })).toBe(7);
+    const partly = await allRows();
+    expect(partly.map((r) => r.seq)).toEqual([...Array.from({ length: 7 }, (_, i) => i + 1), ...Array<null>(23).fill(null)]);
+    expect(await sealAuditBacklog(t.db, { batchSize: 7 })).toBe(23);
+    expect(await sealAuditLog(t.db)).toBe(0);
+
     const rows = await allRows();
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     rows.slice(1).forEach((row, i) => expect(row.prevHash).toBe(rows[i]!.hash));
+    // Sealing did not touch the content, and hashed it as recorded.
+    expect(rows.map((r) => r.at.getTime())).toEqual(unsealed.map((r) => r.at.getTime()));
+    expect(rows.map((r) => r.details)).toEqual(unsealed.map((r) => r.details));
 
     const latest = await latestAuditEntry(t.db);
     expect(await verifyAuditChain(t.db, { batchSize: 7 })).toEqual({ ok: true, count: 30, lastHash: latest?.hash });
     expect(await verifyAuditChain(t.db)).toEqual({ ok: true, count: 30, lastHash: latest?.hash });
   });
 
-  it("lists newest first, page by page on seq", async () => {
+  it("lists newest first, page by page on id, sealed or not", async () => {
+    const ids = (await allRows()).map((r) => r.id).reverse();
     const first = await listAuditEntries(t.db, { limit: 12 });
-    expect(first.entries.map((e) => e.seq)).toEqual([30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19]);
-    expect(first.nextBefore).toBe(19);
-    const second = await listAuditEntries(t.db, { before: 19, limit: 12 });
-    expect(second.entries[0]?.seq).toBe(18);
-    expect(second.nextBefore).toBe(7);
-    const last = await listAuditEntries(t.db, { before: 7, limit: 6 });
-    expect(last.entries.map((e) => e.seq)).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(first.entries.map((e) => e.id)).toEqual(ids.slice(0, 12));
+    expect(first.nextBefore).toBe(ids[11]);
+    const second = await listAuditEntries(t.db, { before: ids[11], limit: 12 });
+    expect(second.entries.map((e) => e.id)).toEqual(ids.slice(12, 24));
+    expect(second.nextBefore).toBe(ids[23]);
+    const last = await listAuditEntries(t.db, { before: ids[23], limit: 6 });
+    expect(last.entries.map((e) => e.id)).toEqual(ids.slice(24));
     expect(last.nextBefore).toBeNull();
 
+    // An entry not sealed yet is on the first page, above the sealed ones (rolled back: the
+    // following tests count on 30 entries).
+    const rollback = new Error("rollback");
+    await expect(
+      t.db.transaction(async (tx) => {
+        await appendAudit(tx, { actor: { userId: null, label: "system" }, action: "probe.unsealed", outcome: "success" });
+        const page = await listAuditEntries(tx, { limit: 2 });
+        expect(page.entries.map((e) => [e.action, e.seq])).toEqual([
+          ["probe.unsealed", null],
+          [ACTIONS[29 % ACTIONS.length], 30],
+        ]);
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    expect(await allRows()).toHaveLength(30);
+
     const batches: number[][] = [];
-    for await (const batch of iterateAuditEntries(t.db, { outcome: "success" }, 4)) batches.push(batch.map((e) => e.seq));
+    for await (const batch of iterateAuditEntries(t.db, { outcome: "success" }, 4)) batches.push(batch.map((e) => e.id));
     expect(batches.every((b) => b.length <= 4)).toBe(true);
     const seqs = batches.flat();
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
@@ -106,10 +141,10 @@ describe("audit log", () => {
   it("filters by action prefix, actor substring, outcome and Paris days", async () => {
     const rows = await allRows();
     const check = async (filters: AuditFilters, keep: (r: AuditRecord) => boolean) => {
-      const expected = rows.filter(keep).map((r) => r.seq).reverse();
+      const expected = rows.filter(keep).map((r) => r.id).reverse();
       expect(expected.length).toBeGreaterThan(0);
       const page = await listAuditEntries(t.db, { ...filters, limit: 100 });
-      expect(page.entries.map((e) => e.seq)).toEqual(expected);
+      expect(page.entries.map((e) => e.id)).toEqual(expected);
     };
     await check({ action: "auth." }, (r) => r.action.startsWith("auth."));
     await check({ action: "auth.login.f" }, (r) => r.action === "auth.login.failed");
@@ -206,10 +241,13 @@ describe("audit log", () => {
   });
 
   it("records each verification run in the chain", async () => {
+    // The export's entry is sealed by the verification itself.
     const result = await verifyAuditChainAs(t.db, { actor: { userId: null, label: "admin@bascule.example" }, ipHash: null });
     expect(result).toMatchObject({ ok: true, count: 31 });
     const [recorded] = await listAuditEntries(t.db, { action: "audit.verified", limit: 1 }).then((p) => p.entries);
-    expect(recorded).toMatchObject({ seq: 32, outcome: "success", details: { count: 31 } });
+    expect(recorded).toMatchObject({ seq: null, outcome: "success", details: { count: 31 } });
+    await sealAuditBacklog(t.db);
+    expect(await latestAuditEntry(t.db)).toMatchObject({ seq: 32, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it("names the first altered entry", async () => {
@@ -231,19 +269,8 @@ describe("audit log", () => {
 
   it("detects an entry rewritten with a recomputed hash at the next link", async () => {
     const [row] = await t.db.select().from(auditLog).where(eq(auditLog.seq, 8));
-    if (!row) throw new Error("fixture missing");
-    const forged = entryHash(row.prevHash, {
-      seq: row.seq,
-      at: row.at.toISOString(),
-      actorUserId: row.actorUserId,
-      actorLabel: "quelqu’un d’autre",
-      action: row.action,
-      outcome: row.outcome,
-      targetType: row.targetType,
-      targetId: row.targetId,
-      ipHash: row.ipHash,
-      details: row.details,
-    });
+    if (!row?.prevHash) throw new Error("fixture missing or not sealed");
+    const forged = entryHash(row.prevHash, auditContent(8, { ...row, actorLabel: "quelqu’un d’autre" }));
     await t.db.execute(sql`update audit_log set actor_label = 'quelqu’un d’autre', hash = ${forged} where seq = 8`);
     expect(await verifyAuditChain(t.db, { batchSize: 3 })).toMatchObject({
       ok: false,
@@ -266,8 +293,12 @@ describe("audit log", () => {
 
     const result = await verifyAuditChainAs(t.db, { actor: { userId: null, label: "admin@bascule.example" }, ipHash: null });
     expect(result).toMatchObject({ ok: false, brokenSeq: 21 });
+    expect(describeAuditVerification(result)).toBe(
+      "Journal d’audit ALTÉRÉ à l’entrée n° 21 (entrée manquante ou déplacée) : entrée n° 20 attendue, entrée n° 21 trouvée",
+    );
+    const [brokenRow] = await t.db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.seq, 21));
     const [recorded] = await listAuditEntries(t.db, { action: "audit.verified", outcome: "failure", limit: 1 }).then((p) => p.entries);
-    expect(recorded?.details).toEqual({ count: 19, brokenSeq: 21, reason: "sequence-gap" });
+    expect(recorded?.details).toEqual({ count: 19, brokenSeq: 21, brokenId: brokenRow?.id, reason: "sequence-gap" });
 
     await t.db.execute(sql`delete from audit_log where seq = 1`);
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, count: 0, brokenSeq: 2, reason: "sequence-gap" });

@@ -174,7 +174,7 @@ describe("the contact writer role (least privilege)", () => {
     "delete from contact_messages",
     "truncate contact_messages",
     "insert into mail_outbox (message_id, to_address, subject, text_body, template, next_attempt_at) values ('<x@y>', 'a@b.fr', 's', 't', 'x', now())",
-    "insert into audit_log (seq) values (1)",
+    "insert into audit_log (at, actor_label, action, outcome) values (now(), 'x', 'x', 'success')",
     "create table stolen (x text)",
   ])("cannot do anything else: %s → permission denied (42501)", async (statement) => {
     expect(await asWriter(statement)).toBe("42501");
@@ -212,7 +212,7 @@ describe("staff inbox", () => {
 
     const detail = await readContactMessage(t.db, sent.id, { actor, ipHash: "staff-ip" });
     expect(detail).toMatchObject({ message: hostile, email, memberNumber: null, sender: null, history: [] });
-    const [read] = await t.db.select().from(auditLog).where(eq(auditLog.action, "contact.message.read")).orderBy(desc(auditLog.seq)).limit(1);
+    const [read] = await t.db.select().from(auditLog).where(eq(auditLog.action, "contact.message.read")).orderBy(desc(auditLog.id)).limit(1);
     expect(read).toMatchObject({ actorUserId: staff.id, targetId: sent.id });
 
     expect(await changeContactStatus(t.db, { id: sent.id, to: "IN_PROGRESS", actor, ipHash: "staff-ip" })).toBe("changed");
@@ -220,7 +220,7 @@ describe("staff inbox", () => {
     expect(await changeContactStatus(t.db, { id: "00000000-0000-4000-8000-000000000000", to: "CLOSED", actor, ipHash: "staff-ip" })).toBe("not-found");
     const after = await readContactMessage(t.db, sent.id, { actor, ipHash: "staff-ip" });
     expect(after).toMatchObject({ status: "IN_PROGRESS", history: [{ fromStatus: "NEW", toStatus: "IN_PROGRESS", actorLabel: staff.email }] });
-    const [changed] = await t.db.select().from(auditLog).where(eq(auditLog.action, "contact.message.status-changed")).orderBy(desc(auditLog.seq)).limit(1);
+    const [changed] = await t.db.select().from(auditLog).where(eq(auditLog.action, "contact.message.status-changed")).orderBy(desc(auditLog.id)).limit(1);
     expect(changed!.details).toMatchObject({ from: "NEW", to: "IN_PROGRESS" });
     expect((await listContactMessages(t.db, { status: "NEW", page: 1, pageSize: 200 })).items.some((m) => m.id === sent.id)).toBe(false);
   });

@@ -97,6 +97,8 @@ describe(`npm run services (${onPostgres ? "PostgreSQL" : "PGlite, server stoppe
     const entries = await withDb((db) => db.select().from(auditLog).where(eq(auditLog.actorLabel, `cli:${adminEmail}`)));
     expect(entries.map((e) => e.targetId)).toEqual(expect.arrayContaining(["devis-en-ligne", "adhesion-en-ligne"]));
     expect(entries.every((e) => e.actorUserId !== null)).toBe(true);
+    // The CLI seals what it recorded before exiting: no server may be running to do it.
+    expect(entries.every((e) => e.seq !== null && e.hash !== null)).toBe(true);
   });
 
   it("shows services and instances with status", async () => {
@@ -121,6 +123,7 @@ describe(`npm run services (${onPostgres ? "PostgreSQL" : "PGlite, server stoppe
     );
     expect(refusals).toHaveLength(2);
     expect(refusals[0]).toMatchObject({ actorLabel: `cli:${adminEmail}`, targetType: "service", targetId: "devis-en-ligne" });
+    expect(refusals.every((e) => e.seq !== null)).toBe(true);
   });
 
   it("refuses a --by that is not an active administrator, and changes nothing", async () => {

@@ -51,11 +51,11 @@ afterAll(async () => {
   await t.dispose();
 });
 
-let auditSeqBefore = 0;
+let auditIdBefore = 0;
 beforeEach(async () => {
   await resetSwitchboard(t.db);
-  const [last] = await t.db.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-  auditSeqBefore = last?.seq ?? 0;
+  const [last] = await t.db.select({ id: auditLog.id }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+  auditIdBefore = last?.id ?? 0;
 });
 
 /** Every service back to OPEN, the switchboard's side tables emptied (the audit log stays). */
@@ -73,8 +73,8 @@ const switchboardAudit = () =>
   t.db
     .select()
     .from(auditLog)
-    .where(and(gt(auditLog.seq, auditSeqBefore), like(auditLog.action, "switchboard.%")))
-    .orderBy(asc(auditLog.seq));
+    .where(and(gt(auditLog.id, auditIdBefore), like(auditLog.action, "switchboard.%")))
+    .orderBy(asc(auditLog.id));
 
 const inOneHour = () => new Date(Date.now() + 3_600_000);
 

@@ -70,7 +70,7 @@ afterAll(async () => {
   await t.dispose();
 });
 
-let auditSeqBefore = 0;
+let auditIdBefore = 0;
 beforeEach(async () => {
   await t.db.delete(reopenRequests);
   await t.db.delete(switchboardEvents);
@@ -79,8 +79,8 @@ beforeEach(async () => {
   await t.db
     .update(switchboardServices)
     .set({ state: "OPEN", reason: null, publicMessage: null, expectedReturnAt: null, rolloutPercent: null, groupId: null });
-  const [last] = await t.db.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-  auditSeqBefore = last?.seq ?? 0;
+  const [last] = await t.db.select({ id: auditLog.id }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+  auditIdBefore = last?.id ?? 0;
 });
 
 const auditActions = async () =>
@@ -88,8 +88,8 @@ const auditActions = async () =>
     await t.db
       .select({ action: auditLog.action })
       .from(auditLog)
-      .where(and(gt(auditLog.seq, auditSeqBefore), like(auditLog.action, "switchboard.%")))
-      .orderBy(asc(auditLog.seq))
+      .where(and(gt(auditLog.id, auditIdBefore), like(auditLog.action, "switchboard.%")))
+      .orderBy(asc(auditLog.id))
   ).map((a) => a.action);
 
 async function close(key: ServiceKey, expectedReturnAt: Date | null = null) {

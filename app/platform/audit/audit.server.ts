@@ -1,7 +1,5 @@
-import { desc, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.server";
 import { auditLog } from "../db/schema";
-import { GENESIS_HASH, entryHash, type AuditContent } from "./chain";
 
 export type Actor = { userId: string | null; label: string };
 
@@ -20,40 +18,56 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/** Fixed advisory-lock key serialising appends across instances sharing one PostgreSQL. */
-const AUDIT_CHAIN_LOCK = 7_310_001;
-
 /**
- * Appends one entry to the hash chain. Call it inside the transaction of the action it records:
- * if this write fails, the action fails with it. Appends are serialised with a transaction-level
- * advisory lock so that concurrent instances never fork the chain.
+ * Records one entry. Call it inside the transaction of the action it records: if this write
+ * fails, the action fails with it, and if the action rolls back, so does its entry. The entry is
+ * written unsealed (no seq, no hash): the sealer chains it after commit (seal.server.ts, ADR 014),
+ * so an audited transaction pays one INSERT and never waits for another one's commit.
  */
 export async function appendAudit(outer: DbOrTx, entry: AuditEntry, now: Date = new Date()): Promise<void> {
-  // A savepoint inside the caller's transaction, or a transaction of its own: either way the
-  // advisory lock is held until the entry is committed.
-  await outer.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    const [last] = await tx
-      .select({ seq: auditLog.seq, hash: auditLog.hash })
-      .from(auditLog)
-      .orderBy(desc(auditLog.seq))
-      .limit(1);
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const seq = (last?.seq ?? 0) + 1;
-    const at = new Date(Math.floor(now.getTime()));
-    const content: AuditContent = {
-      seq,
-      at: at.toISOString(),
-      actorUserId: entry.actor.userId,
-      actorLabel: entry.actor.label,
-      action: entry.action,
-      outcome: entry.outcome,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      ipHash: entry.ipHash ?? null,
-      // Hashed exactly as PostgreSQL will store and return it (dates as strings, no undefined).
-      details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
-    };
-    await tx.insert(auditLog).values({ ...content, at, prevHash, hash: entryHash(prevHash, content) });
+  await outer.insert(auditLog).values({
+    // The hash covers the timestamp at millisecond precision, all a JavaScript Date carries.
+    at: new Date(Math.floor(now.getTime())),
+    actorUserId: entry.actor.userId,
+    actorLabel: entry.actor.label,
+    action: entry.action,
+    outcome: entry.outcome,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    ipHash: entry.ipHash ?? null,
+    // Stored exactly as JSON would carry it (dates as strings, no undefined).
+    details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
   });
+  hintSeal();
+}
+
+// ---------------------------------------------------------------------------------------------
+// "Seal soon" hint
+
+/** Long enough to gather the entries of a burst into one sealing transaction, short enough to go unnoticed. */
+const SEAL_HINT_DELAY_MS = 30;
+
+let sealListener: (() => void) | undefined;
+let sealTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Registers the process's sealer (one at most; `undefined` removes it). It is called about
+ * SEAL_HINT_DELAY_MS after an append, at most once per such window however many appends arrive:
+ * the appending transaction may not have committed yet, the sealer's periodic run catches it then.
+ */
+export function setAuditSealHint(listener: (() => void) | undefined): void {
+  sealListener = listener;
+  if (!listener) {
+    clearTimeout(sealTimer);
+    sealTimer = undefined;
+  }
+}
+
+function hintSeal(): void {
+  if (!sealListener || sealTimer) return;
+  sealTimer = setTimeout(() => {
+    sealTimer = undefined;
+    sealListener?.();
+  }, SEAL_HINT_DELAY_MS);
+  sealTimer.unref();
 }

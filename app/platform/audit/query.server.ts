@@ -1,4 +1,4 @@
-import { type SQL, and, desc, eq, gte, ilike, like, lt } from "drizzle-orm";
+import { type SQL, and, desc, eq, gte, ilike, isNotNull, like, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "../db/client.server";
 import { auditLog } from "../db/schema";
@@ -24,9 +24,9 @@ export type AuditFilters = {
 export type AuditRecord = typeof auditLog.$inferSelect;
 
 export type AuditPage = {
-  /** Newest first. */
+  /** Newest first (insertion order), sealed or not. */
   entries: AuditRecord[];
-  /** `before` of the next, older page; null on the last page. */
+  /** `before` (an `id`) of the next, older page; null on the last page. */
   nextBefore: number | null;
 };
 
@@ -42,11 +42,14 @@ function whereOf(filters: AuditFilters, before: number | undefined): SQL | undef
     filters.outcome === undefined ? undefined : eq(auditLog.outcome, filters.outcome),
     filters.from === undefined ? undefined : gte(auditLog.at, filters.from),
     filters.to === undefined ? undefined : lt(auditLog.at, filters.to),
-    before === undefined ? undefined : lt(auditLog.seq, before),
+    before === undefined ? undefined : lt(auditLog.id, before),
   );
 }
 
-/** One page of entries, newest first; pages are chained by `seq` (keyset), never by offset. */
+/**
+ * One page of entries, newest first; pages are chained by `id` (keyset), never by offset. Entries
+ * show at once, before the sealer has given them their place in the chain.
+ */
 export async function listAuditEntries(
   db: DbOrTx,
   filters: AuditFilters & { before?: number; limit: number },
@@ -55,11 +58,11 @@ export async function listAuditEntries(
     .select()
     .from(auditLog)
     .where(whereOf(filters, filters.before))
-    .orderBy(desc(auditLog.seq))
+    .orderBy(desc(auditLog.id))
     .limit(filters.limit + 1);
   const entries = rows.slice(0, filters.limit);
   const last = entries.at(-1);
-  return { entries, nextBefore: rows.length > filters.limit && last ? last.seq : null };
+  return { entries, nextBefore: rows.length > filters.limit && last ? last.id : null };
 }
 
 /** Every matching entry, newest first, one batch at a time. */
@@ -77,14 +80,15 @@ export async function* iterateAuditEntries(
   }
 }
 
-/** The newest entry: its hash is what an operator copies elsewhere to anchor the chain. */
+/** The newest sealed entry: its hash is what an operator copies elsewhere to anchor the chain. */
 export async function latestAuditEntry(db: DbOrTx): Promise<{ seq: number; at: Date; hash: string } | null> {
   const [last] = await db
     .select({ seq: auditLog.seq, at: auditLog.at, hash: auditLog.hash })
     .from(auditLog)
+    .where(isNotNull(auditLog.seq))
     .orderBy(desc(auditLog.seq))
     .limit(1);
-  return last ?? null;
+  return last && last.seq !== null && last.hash !== null ? { seq: last.seq, at: last.at, hash: last.hash } : null;
 }
 
 // ---------------------------------------------------------------------------------------------

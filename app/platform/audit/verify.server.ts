@@ -1,18 +1,24 @@
-import { asc, gt, sql } from "drizzle-orm";
+import { and, asc, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.server";
 import { auditLog } from "../db/schema";
 import { type Actor, appendAudit } from "./audit.server";
-import { GENESIS_HASH, entryHash, type AuditContent } from "./chain";
+import { entryHash } from "./chain";
+import { formatParisDateTime } from "./query.server";
+import { sealAuditBacklog } from "./seal.server";
+import { EMPTY_CHAIN, auditContent } from "./sealing";
 
-export type ChainBreakReason = "hash-mismatch" | "prev-hash-mismatch" | "sequence-gap";
+export type ChainBreakReason = "hash-mismatch" | "prev-hash-mismatch" | "sequence-gap" | "unsealed-entry";
 
 export type AuditChainVerification =
   | { ok: true; count: number; lastHash: string }
   | {
       ok: false;
-      /** Entries found intact before the first broken one. */
+      /** Entries found intact before the first broken one (all sealed entries for `unsealed-entry`). */
       count: number;
-      brokenSeq: number;
+      /** Chain position of the first broken entry; null for an entry that was never sealed. */
+      brokenSeq: number | null;
+      /** Storage identifier of that entry (insertion order). */
+      brokenId: number;
       reason: ChainBreakReason;
       /** French, shown to operators as is. */
       detail: string;
@@ -20,30 +26,41 @@ export type AuditChainVerification =
 
 const DEFAULT_BATCH_SIZE = 1000;
 
+/** An entry still unsealed this long after its action means sealing is not running (ADR 014). */
+export const UNSEALED_GRACE_MS = 60_000;
+
 const REASON_LABELS: Record<ChainBreakReason, string> = {
   "hash-mismatch": "contenu modifié",
   "prev-hash-mismatch": "chaînage rompu",
   "sequence-gap": "entrée manquante ou déplacée",
+  "unsealed-entry": "entrée non scellée depuis plus d’une minute",
 };
 
 /**
- * Walks the whole chain in `seq` order and names the first entry that does not hold: a gap in
+ * Seals what is pending (unless `seal: false`, e.g. on a read-only replica), then walks the whole
+ * chain in `seq` order and names the first entry that does not hold: a gap in
  * the numbering (deleted or renumbered entry), a link that does not point at the previous
  * entry's hash (previous entry replaced or removed), or a hash that no longer matches the
- * content. Reads by keyset batches on the primary key, so memory stays flat on millions of rows.
+ * content. Reads by keyset batches on the unique `seq` index, so memory stays flat on millions of rows.
  * Truncating the tail of the log leaves a valid shorter chain: compare `lastHash` with a copy
- * kept elsewhere to detect it.
+ * kept elsewhere to detect it. An intact chain still fails when an entry recorded more than
+ * UNSEALED_GRACE_MS before `now` is left unsealed (sealing stopped, or stuck behind a hung
+ * sealer): its action happened, the chain does not vouch for it yet.
  */
-export async function verifyAuditChain(db: Db, options: { batchSize?: number } = {}): Promise<AuditChainVerification> {
+export async function verifyAuditChain(
+  db: Db,
+  options: { batchSize?: number; now?: Date; seal?: boolean } = {},
+): Promise<AuditChainVerification> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError("batchSize must be a positive integer");
+  if (options.seal !== false) await sealAuditBacklog(db);
   let count = 0;
-  let lastSeq = 0;
-  let lastHash = GENESIS_HASH;
+  let { seq: lastSeq, hash: lastHash } = EMPTY_CHAIN;
   for (;;) {
     const rows = await db
       .select({
-        seq: auditLog.seq,
+        id: auditLog.id,
+        seq: sql<number>`${auditLog.seq}`.mapWith(Number),
         at: auditLog.at,
         // The hash covers the timestamp at millisecond precision, which is all a JavaScript
         // Date can carry: finer digits can only come from a write outside appendAudit.
@@ -56,8 +73,8 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number } =
         targetId: auditLog.targetId,
         ipHash: auditLog.ipHash,
         details: auditLog.details,
-        prevHash: auditLog.prevHash,
-        hash: auditLog.hash,
+        prevHash: sql<string>`${auditLog.prevHash}`,
+        hash: sql<string>`${auditLog.hash}`,
       })
       .from(auditLog)
       .where(gt(auditLog.seq, lastSeq))
@@ -67,37 +84,47 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number } =
     for (const row of rows) {
       const expectedSeq = lastSeq + 1;
       if (row.seq !== expectedSeq) {
-        return broken(count, row.seq, "sequence-gap", `entrée n° ${expectedSeq} attendue, entrée n° ${row.seq} trouvée`);
+        return broken(count, row, "sequence-gap", `entrée n° ${expectedSeq} attendue, entrée n° ${row.seq} trouvée`);
       }
       if (row.prevHash !== lastHash) {
         const previous = expectedSeq === 1 ? "l’origine de la chaîne" : `l’entrée n° ${expectedSeq - 1}`;
-        return broken(count, row.seq, "prev-hash-mismatch", `l’empreinte précédente enregistrée ne correspond pas à ${previous}`);
+        return broken(count, row, "prev-hash-mismatch", `l’empreinte précédente enregistrée ne correspond pas à ${previous}`);
       }
-      const content: AuditContent = {
-        seq: row.seq,
-        at: row.at.toISOString(),
-        actorUserId: row.actorUserId,
-        actorLabel: row.actorLabel,
-        action: row.action,
-        outcome: row.outcome,
-        targetType: row.targetType,
-        targetId: row.targetId,
-        ipHash: row.ipHash,
-        details: row.details,
-      };
-      if (row.subMillisecond || entryHash(row.prevHash, content) !== row.hash) {
-        return broken(count, row.seq, "hash-mismatch", "le contenu de l’entrée ne correspond plus à son empreinte");
+      if (row.subMillisecond || entryHash(row.prevHash, auditContent(row.seq, row)) !== row.hash) {
+        return broken(count, row, "hash-mismatch", "le contenu de l’entrée ne correspond plus à son empreinte");
       }
       count += 1;
       lastSeq = row.seq;
       lastHash = row.hash;
     }
-    if (rows.length < batchSize) return { ok: true, count, lastHash };
+    if (rows.length < batchSize) break;
   }
+
+  const now = options.now ?? new Date();
+  const [stale] = await db
+    .select({ id: auditLog.id, at: auditLog.at })
+    .from(auditLog)
+    .where(and(isNull(auditLog.seq), lt(auditLog.at, new Date(now.getTime() - UNSEALED_GRACE_MS))))
+    .orderBy(asc(auditLog.id))
+    .limit(1);
+  if (stale) {
+    return broken(
+      count,
+      { id: stale.id, seq: null },
+      "unsealed-entry",
+      `l’entrée d’identifiant ${stale.id}, datée du ${formatParisDateTime(stale.at)}, n’a encore ni numéro ni empreinte`,
+    );
+  }
+  return { ok: true, count, lastHash };
 }
 
-function broken(count: number, brokenSeq: number, reason: ChainBreakReason, detail: string): AuditChainVerification {
-  return { ok: false, count, brokenSeq, reason, detail };
+function broken(
+  count: number,
+  entry: { id: number; seq: number | null },
+  reason: ChainBreakReason,
+  detail: string,
+): AuditChainVerification {
+  return { ok: false, count, brokenSeq: entry.seq, brokenId: entry.id, reason, detail };
 }
 
 const integer = new Intl.NumberFormat("fr-FR");
@@ -106,6 +133,9 @@ const integer = new Intl.NumberFormat("fr-FR");
 export function describeAuditVerification(result: AuditChainVerification): string {
   if (result.ok) {
     return `Journal d’audit intègre : ${integer.format(result.count)} ${result.count > 1 ? "entrées" : "entrée"}`;
+  }
+  if (result.brokenSeq === null) {
+    return `Journal d’audit INCOMPLET (${REASON_LABELS[result.reason]}) : ${result.detail}`;
   }
   return `Journal d’audit ALTÉRÉ à l’entrée n° ${result.brokenSeq} (${REASON_LABELS[result.reason]}) : ${result.detail}`;
 }
@@ -127,7 +157,7 @@ export async function verifyAuditChainAs(
     ipHash: who.ipHash,
     details: result.ok
       ? { count: result.count, lastHash: result.lastHash }
-      : { count: result.count, brokenSeq: result.brokenSeq, reason: result.reason },
+      : { count: result.count, brokenSeq: result.brokenSeq, brokenId: result.brokenId, reason: result.reason },
   });
   return result;
 }

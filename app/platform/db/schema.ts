@@ -282,7 +282,10 @@ export const throttleBuckets = pgTable("throttle_buckets", {
 export const auditLog = pgTable(
   "audit_log",
   {
-    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    /** Insertion order; entries are written unsealed, in the transaction of the action they record. */
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** Position in the hash chain, given by the sealer after commit (ADR 014); null until sealed. */
+    seq: bigint("seq", { mode: "number" }),
     at: ts("at").notNull(),
     actorUserId: uuid("actor_user_id"),
     /** Human-readable actor: e-mail of a user, "system", "cli:<email>". */
@@ -294,10 +297,18 @@ export const auditLog = pgTable(
     ipHash: text("ip_hash"),
     /** Free-form details: never a secret nor a clear sensitive identifier. */
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
-    prevHash: text("prev_hash").notNull(),
-    hash: text("hash").notNull(),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
-  (t) => [index("audit_log_at").on(t.at), index("audit_log_action").on(t.action), index("audit_log_actor").on(t.actorUserId)],
+  (t) => [
+    index("audit_log_at").on(t.at),
+    index("audit_log_action").on(t.action),
+    index("audit_log_actor").on(t.actorUserId),
+    uniqueIndex("audit_log_seq").on(t.seq),
+    // The sealer's work queue: small, since entries are sealed within a second of their commit.
+    index("audit_log_unsealed").on(t.id).where(sql`${t.seq} is null`),
+    check("audit_log_sealed_together", sql`(${t.seq} is null) = (${t.hash} is null) and (${t.seq} is null) = (${t.prevHash} is null)`),
+  ],
 );
 
 export const mailStatus = pgEnum("mail_status", ["PENDING", "SENT", "DEAD"]);

@@ -23,7 +23,9 @@ export async function loader(args: Route.LoaderArgs) {
   if (page.nextBefore !== null) older.set("avant", String(page.nextBefore));
   return {
     entries: page.entries.map((e) => ({
+      // Null until the sealer has chained the entry, within a second or so of its commit.
       seq: e.seq,
+      hashPrefix: e.hash === null ? null : e.hash.slice(0, 16),
       atIso: e.at.toISOString(),
       at: formatParisDateTime(e.at),
       actor: e.actorLabel,
@@ -124,19 +126,19 @@ export default function AuditJournal({ loaderData, actionData }: Route.Component
     <>
       <PageHeader
         title="Journal d’audit"
-        lead="Chaque action sensible y est enregistrée et chaînée à la précédente par une empreinte SHA-256 : une entrée modifiée, supprimée ou déplacée est détectée."
+        lead="Chaque action sensible y est enregistrée, puis scellée dans la seconde : numérotée et chaînée à la précédente par une empreinte SHA-256. Une entrée scellée modifiée, supprimée ou déplacée est détectée."
       />
 
       <div className="space-y-8">
         <Card title="Intégrité du journal">
           {latest ? (
             <p className="mb-4">
-              Dernière entrée : n° {latest.seq}, le {latest.at}.
+              Dernière entrée scellée : n° {latest.seq}, le {latest.at}.
               <br />
               Empreinte : <code className="break-all">{latest.hash}</code>
             </p>
           ) : (
-            <p className="mb-4">Le journal ne contient encore aucune entrée.</p>
+            <p className="mb-4">Le journal ne contient encore aucune entrée scellée.</p>
           )}
           <p className="mb-4 text-sm text-muted">
             La vérification relit le journal entier : elle peut prendre du temps et est elle-même enregistrée au
@@ -205,9 +207,13 @@ export default function AuditJournal({ loaderData, actionData }: Route.Component
             <DataTable
               caption="Entrées du journal d’audit, de la plus récente à la plus ancienne"
               captionHidden
-              headers={["N°", "Date et heure (Paris)", "Auteur", "Action", "Résultat", "Cible", "Détails"]}
+              headers={["N°", "Date et heure (Paris)", "Auteur", "Action", "Résultat", "Cible", "Détails", "Empreinte"]}
               rows={entries.map((e) => [
-                e.seq,
+                e.seq ?? (
+                  <em key="seq" className="text-muted">
+                    en cours de scellement
+                  </em>
+                ),
                 <time key="at" dateTime={e.atIso} className="whitespace-nowrap">
                   {e.at}
                 </time>,
@@ -220,6 +226,7 @@ export default function AuditJournal({ loaderData, actionData }: Route.Component
                 <code key="details" className="break-all text-xs">
                   {e.details}
                 </code>,
+                e.hashPrefix === null ? "—" : <code key="hash" className="text-xs">{`${e.hashPrefix}…`}</code>,
               ])}
             />
           )}
