@@ -29,20 +29,40 @@ type VersionRow = typeof tariffVersions.$inferSelect;
 /*
  * Versions are immutable once written, so a loaded version is cached for the life of the process
  * (per database handle). Only the list of versions is refreshed, every minute, so that a version
- * added by a data migration is picked up without a restart.
+ * added by a data migration is picked up without a restart. A refresh, and the loading of a
+ * version, happen once however many requests ask at the same moment: under load, the minute's end
+ * would otherwise send one identical query per request in flight to the database.
  */
 const LIST_TTL_MS = 60_000;
-type Cache = { listedAt: number; versions: VersionRow[]; tariffs: Map<string, Tariff> };
+type Cache = { listedAt: number; versions: VersionRow[]; tariffs: Map<string, Tariff>; loading: Map<string, Promise<Tariff>> };
 const caches = new WeakMap<object, Cache>();
+const listing = new WeakMap<object, Promise<Cache>>();
 
 async function versionList(db: DbOrTx, nowMs: number): Promise<Cache> {
-  let cache = caches.get(db);
-  if (!cache || nowMs - cache.listedAt > LIST_TTL_MS) {
-    const versions = await db.select().from(tariffVersions).orderBy(asc(tariffVersions.validFrom));
-    cache = { listedAt: nowMs, versions, tariffs: cache?.tariffs ?? new Map() };
-    caches.set(db, cache);
+  const cache = caches.get(db);
+  if (cache && nowMs - cache.listedAt <= LIST_TTL_MS) return cache;
+  let pending = listing.get(db);
+  if (!pending) {
+    pending = db
+      .select()
+      .from(tariffVersions)
+      .orderBy(asc(tariffVersions.validFrom))
+      .then(
+        (versions) => {
+          const previous = caches.get(db);
+          const fresh: Cache = { listedAt: nowMs, versions, tariffs: previous?.tariffs ?? new Map(), loading: previous?.loading ?? new Map() };
+          caches.set(db, fresh);
+          listing.delete(db);
+          return fresh;
+        },
+        (error: unknown) => {
+          listing.delete(db);
+          throw error;
+        },
+      );
+    listing.set(db, pending);
   }
-  return cache;
+  return pending;
 }
 
 export async function loadTariffVersion(db: DbOrTx, version: VersionRow): Promise<Tariff> {
@@ -72,10 +92,22 @@ export async function tariffFor(db: DbOrTx, date: string, nowMs = Date.now()): P
   const cache = await versionList(db, nowMs);
   const version = tariffValidOn(cache.versions, date);
   if (!version) return undefined;
-  let tariff = cache.tariffs.get(version.id);
-  if (!tariff) {
-    tariff = await loadTariffVersion(db, version);
-    cache.tariffs.set(version.id, tariff);
+  const tariff = cache.tariffs.get(version.id);
+  if (tariff) return tariff;
+  let pending = cache.loading.get(version.id);
+  if (!pending) {
+    pending = loadTariffVersion(db, version).then(
+      (loaded) => {
+        cache.tariffs.set(version.id, loaded);
+        cache.loading.delete(version.id);
+        return loaded;
+      },
+      (error: unknown) => {
+        cache.loading.delete(version.id);
+        throw error;
+      },
+    );
+    cache.loading.set(version.id, pending);
   }
-  return tariff;
+  return pending;
 }

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "~/platform/db/client.server";
 import { formulas, guaranteeLines } from "~/platform/db/schema";
+import { type ComparisonFormula, comparisonFormulas } from "./comparison";
 
 /*
  * The formulas and their guarantee lines as prospects see them (plain-French summaries from
@@ -17,10 +18,31 @@ export type FormulaSummary = {
 
 const TTL_MS = 60_000;
 const cache = new WeakMap<object, { at: number; value: FormulaSummary[] }>();
+/** One read at a time per database handle: when the minute is up, concurrent requests share it. */
+const reading = new WeakMap<object, Promise<FormulaSummary[]>>();
 
 export async function formulaSummaries(db: DbOrTx, nowMs = Date.now()): Promise<FormulaSummary[]> {
   const hit = cache.get(db);
   if (hit && nowMs - hit.at <= TTL_MS) return hit.value;
+  let pending = reading.get(db);
+  if (!pending) {
+    pending = readSummaries(db).then(
+      (value) => {
+        cache.set(db, { at: nowMs, value });
+        reading.delete(db);
+        return value;
+      },
+      (error: unknown) => {
+        reading.delete(db);
+        throw error;
+      },
+    );
+    reading.set(db, pending);
+  }
+  return pending;
+}
+
+async function readSummaries(db: DbOrTx): Promise<FormulaSummary[]> {
   const rows = await db
     .select({
       code: formulas.code,
@@ -42,7 +64,19 @@ export async function formulaSummaries(db: DbOrTx, nowMs = Date.now()): Promise<
     }
     f.lines.push({ category: r.category, label: r.label, summary: r.summary });
   }
-  const value = [...byCode.values()];
-  cache.set(db, { at: nowMs, value });
+  return [...byCode.values()];
+}
+
+/** Derived once per catalogue read (the summaries array is replaced, never changed, on refresh). */
+const comparisons = new WeakMap<FormulaSummary[], ComparisonFormula[]>();
+
+/** The /devis comparison's columns: formula names and key guarantee lines only. */
+export async function comparisonCatalogue(db: DbOrTx, nowMs = Date.now()): Promise<ComparisonFormula[]> {
+  const summaries = await formulaSummaries(db, nowMs);
+  let value = comparisons.get(summaries);
+  if (!value) {
+    value = comparisonFormulas(summaries);
+    comparisons.set(summaries, value);
+  }
   return value;
 }
