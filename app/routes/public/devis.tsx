@@ -4,8 +4,9 @@ import { useEffect, useRef } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { type ComputedQuote, computeQuote, saveQuote } from "~/features/quotes/create-quote.server";
 import { ROLE_LABELS, civilDate, euros, parisToday } from "~/features/quotes/format";
-import { type FormulaSummary, formulaSummaries } from "~/features/quotes/guarantees.server";
-import { NEEDS, NEED_CATEGORY, NEED_LABELS } from "~/features/quotes/needs";
+import { type ComparisonFormula, KEY_CATEGORIES, type QuoteView, quoteView } from "~/features/quotes/comparison";
+import { comparisonCatalogue } from "~/features/quotes/guarantees.server";
+import { NEEDS, NEED_LABELS } from "~/features/quotes/needs";
 import { parseQuoteForm } from "~/features/quotes/parse-form.server";
 import { quoteAccessCookie } from "~/features/quotes/quote-access.server";
 import { MAX_CHILDREN, MAX_START_MONTHS, addDays, addMonths, quoteSchema, saveQuoteSchema } from "~/features/quotes/schemas";
@@ -26,7 +27,7 @@ const ACTION_FIELD = "_action";
 
 export async function loader() {
   const today = parisToday(new Date());
-  return { today, formulas: await formulaSummaries(db()) };
+  return { today, formulas: await comparisonCatalogue(db()) };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -42,10 +43,11 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (computed.kind === "invalid") {
     return data({ family: family.reply({ fieldErrors: computed.fieldErrors, formErrors: computed.formErrors }), save: null, quote: null }, { status: 400 });
   }
-  if (form.get(ACTION_FIELD) !== "save") return { family: family.reply(), save: null, quote: computed.quote };
+  const quote = quoteView(computed.quote);
+  if (form.get(ACTION_FIELD) !== "save") return { family: family.reply(), save: null, quote };
 
   const save = parseQuoteForm(form, saveQuoteSchema(today));
-  if (save.status !== "success") return data({ family: family.reply(), save: save.reply(), quote: computed.quote }, { status: 400 });
+  if (save.status !== "success") return data({ family: family.reply(), save: save.reply(), quote }, { status: 400 });
   const signedIn = await getSignedIn({ request, context });
   const outcome = await saveQuote(db(), save.value, { ipHash: ipHashOf(context), userId: signedIn?.user.id ?? null });
   switch (outcome.kind) {
@@ -58,7 +60,7 @@ export async function action({ request, context }: Route.ActionArgs) {
           save: save.reply({
             formErrors: [`Vous avez enregistré beaucoup de devis depuis votre connexion. Réessayez dans une heure, ou appelez-nous au ${INSURER.phone}.`],
           }),
-          quote: computed.quote,
+          quote,
         },
         { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
       );
@@ -197,17 +199,16 @@ function personLabel(role: keyof typeof ROLE_LABELS, age: number, childRank: num
   return `${childRank ? `${ROLE_LABELS[role]} ${childRank}` : ROLE_LABELS[role]}, ${age} ans`;
 }
 
-/** Key guarantees shown in the comparison: one per need, in the order of the needs. */
-const KEY_CATEGORIES = NEEDS.map((n) => NEED_CATEGORY[n]);
+type ShownQuote = QuoteView<ComputedQuote>;
 
-function Comparison({ quote, formulas }: { quote: ComputedQuote; formulas: FormulaSummary[] }) {
+function Comparison({ quote, formulas }: { quote: ShownQuote; formulas: ComparisonFormula[] }) {
   const byCode = new Map(formulas.map((f) => [f.code, f]));
   const recommended = quote.recommendedFormula;
   const cell = (code: string) => (code === recommended ? "bg-brand-50 border-x-2 border-brand-700" : "");
   const first = quote.formulas[0]!;
-  const guaranteeRows = KEY_CATEGORIES.map((category) => {
-    const label = byCode.get(first.code)?.lines.find((l) => l.category === category)?.label ?? category;
-    return { category, label };
+  const guaranteeRows = KEY_CATEGORIES.map((category, index) => {
+    const label = byCode.get(first.code)?.keyLines[index]?.label ?? category;
+    return { category, index, label };
   });
   return (
     <div className="mt-6 overflow-x-auto">
@@ -232,7 +233,7 @@ function Comparison({ quote, formulas }: { quote: ComputedQuote; formulas: Formu
           </tr>
         </thead>
         <tbody>
-          {first.persons.map((p, i) => (
+          {quote.persons.map((p, i) => (
             <tr key={i} className="border-b border-slate-200">
               <th scope="row" className="px-3 py-2 font-medium">
                 {personLabel(p.role, p.age, p.childRank)}
@@ -274,7 +275,7 @@ function Comparison({ quote, formulas }: { quote: ComputedQuote; formulas: Formu
               </th>
               {quote.formulas.map((f) => (
                 <td key={f.code} className={`px-3 py-2 ${cell(f.code)}`}>
-                  {byCode.get(f.code)?.lines.find((l) => l.category === row.category)?.summary ?? "—"}
+                  {byCode.get(f.code)?.keyLines[row.index]?.summary ?? "—"}
                 </td>
               ))}
             </tr>
@@ -291,7 +292,7 @@ function SaveQuote({
   today,
   pending,
 }: {
-  quote: ComputedQuote;
+  quote: ShownQuote;
   lastResult: SubmissionResult<string[]> | undefined;
   today: string;
   pending: boolean;
