@@ -7,6 +7,7 @@ import { TARIFF_2026, tariffFromSpec } from "~/features/quotes/tariff-data";
 import { HONEYPOT_FIELD } from "~/ui/form";
 import { runBenchmark } from "./lib/cleanup";
 import { type LoadTarget, type RunResult, measure, timingFromFlags } from "./lib/load";
+import { createBenchDatabase } from "./lib/postgres";
 import { startBascule } from "./lib/processes";
 import { type GoalReport, formatGoals, formatRun, formatTable, median, summarize } from "./lib/report";
 import { gitState, writeResult } from "./lib/results";
@@ -17,13 +18,14 @@ import { gitState, writeResult } from "./lib/results";
  *    /devis shows them) for a family of four does one core compute per second? Goal ≥ 50,000.
  *    Rounds of `--round-ms` each after warm-up rounds; the median over the rounds is reported.
  * 2. /devis submission (POST computing the four formulas, nothing saved) at 50 connections against
- *    the production build on PGlite: goal p99 ≤ 100 ms, reported with its throughput as a ratio
- *    to the public home page (GET /) measured in the same run, rounds alternating the scenarios.
+ *    the production build on PGlite (`--postgres`: on a throw-away PostgreSQL database): goal
+ *    p99 ≤ 100 ms, reported with its throughput as a ratio to the public home page (GET /)
+ *    measured in the same run, rounds alternating the scenarios.
  *    Two ways in: the request a browser with JavaScript sends (POST /devis.data, data only) and
  *    the no-JavaScript form post (POST /devis, whole page rendered on the server). The home page is
  *    served from the anonymous micro-cache (ADR 006): the ratio compares with the cheapest page.
  *
- *   npx tsx bench/quotes.ts [--quick] [--duration 10] [--rounds 15] [--round-ms 300] [--engine-only]
+ *   npx tsx bench/quotes.ts [--quick] [--duration 10] [--rounds 15] [--round-ms 300] [--engine-only] [--postgres]
  */
 
 const { values: flags } = parseArgs({
@@ -33,6 +35,7 @@ const { values: flags } = parseArgs({
     rounds: { type: "string", default: "15" },
     "round-ms": { type: "string", default: "300" },
     "engine-only": { type: "boolean", default: false },
+    postgres: { type: "boolean", default: false },
   },
 });
 const ENGINE_ROUNDS = Number(flags.rounds);
@@ -102,9 +105,11 @@ function benchEngine() {
 // ---------------------------------------------------------------------------------------------
 // 2. HTTP
 
-async function benchHttp(timing: ReturnType<typeof timingFromFlags>) {
-  console.log("\nStarting Bascule (production build, PGlite, fresh data directory, demo seed)…");
-  const bascule = await startBascule({});
+type Database = { mode: "pglite" } | { mode: "postgresql"; name: string; url: string; drop(): Promise<void> };
+
+async function benchHttp(timing: ReturnType<typeof timingFromFlags>, database: Database) {
+  console.log(`\nStarting Bascule (production build, ${database.mode === "pglite" ? "PGlite" : `PostgreSQL database ${database.name}`}, fresh data directory, demo seed)…`);
+  const bascule = await startBascule(database.mode === "postgresql" ? { databaseUrl: database.url } : {});
   try {
     console.log(`ready in ${(bascule.readyMs / 1000).toFixed(1)} s at ${bascule.origin}`);
     const body = new URLSearchParams({
@@ -164,9 +169,10 @@ async function benchHttp(timing: ReturnType<typeof timingFromFlags>) {
         }),
       );
     const home = reports.find((r) => r.id === "home")!;
-    return { readyMs: bascule.readyMs, scenarios: reports, homeP99Ms: home.median.p99Ms, goals };
+    return { database: database.mode, readyMs: bascule.readyMs, scenarios: reports, homeP99Ms: home.median.p99Ms, goals };
   } finally {
     await bascule.stop();
+    if (database.mode === "postgresql") await database.drop();
   }
 }
 
@@ -184,7 +190,16 @@ async function main(): Promise<void> {
   const engine = benchEngine();
   console.log(`\nTariff engine: ${engine.quotesPerSecond.toLocaleString("en")} quotes/s (median of ${ENGINE_ROUNDS} rounds; rounds ${Math.min(...engine.rounds).toLocaleString("en")}–${Math.max(...engine.rounds).toLocaleString("en")})`);
 
-  const http = flags["engine-only"] ? null : await benchHttp(timing);
+  let database: Database = { mode: "pglite" };
+  let skipped: string | undefined;
+  if (flags.postgres && !flags["engine-only"]) {
+    const created = await createBenchDatabase();
+    if ("unavailable" in created) {
+      skipped = `PostgreSQL unreachable: ${created.unavailable}`;
+      console.log(`\n${skipped}; /devis not measured`);
+    } else database = { mode: "postgresql", ...created };
+  }
+  const http = flags["engine-only"] || skipped ? null : await benchHttp(timing, database);
   if (http) {
     console.log("\nmedians over the rounds; latencies in ms; × baseline = median req/s ÷ public home median req/s\n");
     console.log(formatTable(http.scenarios));
@@ -195,13 +210,15 @@ async function main(): Promise<void> {
   const goals = [engine.goal, ...(http ? http.goals : [])];
   console.log(`\n${formatGoals(goals).replace(/: (\d+)\.0×/, (_, n: string) => `: ${Number(n).toLocaleString("en")} quotes/s`)}`);
 
-  const file = await writeResult("quotes-latest.json", {
+  // PostgreSQL figures get their own file so that the PGlite figures (the default) stay side by side.
+  const file = await writeResult(flags.postgres ? "quotes-postgresql-latest.json" : "quotes-latest.json", {
     benchmark: "quotes",
     startedAt,
     finishedAt: new Date(),
     git: gitState(),
     machine: { ...machine, loadavgAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) },
-    settings: { engineRounds: ENGINE_ROUNDS, roundMs: ROUND_MS, warmupRounds: WARMUP_ROUNDS, httpRounds: HTTP_ROUNDS, connections: CONNECTIONS, ...timing },
+    settings: { engineRounds: ENGINE_ROUNDS, roundMs: ROUND_MS, warmupRounds: WARMUP_ROUNDS, httpRounds: HTTP_ROUNDS, connections: CONNECTIONS, database: database.mode, ...timing },
+    ...(skipped ? { skipped } : {}),
     engine: { quotesPerSecond: engine.quotesPerSecond, rounds: engine.rounds, sink },
     http,
     goals,

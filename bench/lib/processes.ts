@@ -84,8 +84,11 @@ export async function startBascule(options: { databaseUrl?: string }): Promise<R
   for (const name of ["DATABASE_URL", "PUBLIC_ORIGIN", "TRUST_PROXY", "SMTP_URL", "DATABASE_POOL_SIZE"]) delete env[name];
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
 
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile (.cpuprofile) there when it exits.
+  const cpuProfDir = process.env.BENCH_CPU_PROF;
+  const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(cpuProfDir)] : [];
   const startedAt = performance.now();
-  const child = spawn(process.execPath, ["server.js"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, "server.js"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const stopServer = onCleanup("Bascule server", () => stopChild(child, "Bascule"));
 
   const tail: string[] = [];
