@@ -57,7 +57,9 @@ export function DataTable({
   captionHidden?: boolean;
 }) {
   return (
-    <div className="overflow-x-auto">
+    // A table wider than the screen scrolls sideways: the region takes the keyboard focus so that
+    // arrow keys can scroll it too (RGAA 7.3, WCAG 2.1.1), and is named after the table.
+    <div className="overflow-x-auto" role="region" aria-label={caption} tabIndex={0}>
       <table className="w-full border-collapse text-left text-sm">
         <caption className={captionHidden ? "sr-only" : "mb-2 text-left font-semibold"}>{caption}</caption>
         <thead>

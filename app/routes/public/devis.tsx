@@ -211,7 +211,7 @@ function Comparison({ quote, formulas }: { quote: ShownQuote; formulas: Comparis
     return { category, index, label };
   });
   return (
-    <div className="mt-6 overflow-x-auto">
+    <div className="mt-6 overflow-x-auto" role="region" aria-label="Comparaison des quatre formules" tabIndex={0}>
       <table className="w-full min-w-[48rem] border-collapse text-left text-sm">
         <caption className="mb-3 text-left text-base font-semibold">
           Les quatre formules côte à côte : cotisation par personne et par mois, totaux, et principales garanties. La formule recommandée
