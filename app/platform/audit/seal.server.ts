@@ -6,6 +6,19 @@ import { type PeriodicWorker, startPeriodicWorker } from "../jobs/periodic-worke
 import { setAuditSealHint } from "./audit.server";
 import { EMPTY_CHAIN, chainAfter } from "./sealing";
 
+/** The columns the hash covers besides the entry's position (see sealing.ts' StoredAuditContent). */
+export const STORED_CONTENT_COLUMNS = {
+  at: auditLog.at,
+  actorUserId: auditLog.actorUserId,
+  actorLabel: auditLog.actorLabel,
+  action: auditLog.action,
+  outcome: auditLog.outcome,
+  targetType: auditLog.targetType,
+  targetId: auditLog.targetId,
+  ipHash: auditLog.ipHash,
+  details: auditLog.details,
+};
+
 /** Fixed advisory-lock key: one sealer at a time across the instances sharing a database. */
 const AUDIT_SEAL_LOCK = 7_310_001;
 
@@ -33,18 +46,7 @@ export async function sealAuditLog(db: Db, options: { batchSize?: number } = {})
     if (lockRows[0]?.taken !== true) return 0;
 
     const pending = await tx
-      .select({
-        id: auditLog.id,
-        at: auditLog.at,
-        actorUserId: auditLog.actorUserId,
-        actorLabel: auditLog.actorLabel,
-        action: auditLog.action,
-        outcome: auditLog.outcome,
-        targetType: auditLog.targetType,
-        targetId: auditLog.targetId,
-        ipHash: auditLog.ipHash,
-        details: auditLog.details,
-      })
+      .select({ id: auditLog.id, ...STORED_CONTENT_COLUMNS })
       .from(auditLog)
       .where(isNull(auditLog.seq))
       .orderBy(asc(auditLog.id))

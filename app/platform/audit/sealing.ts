@@ -1,17 +1,7 @@
 import { type AuditContent, GENESIS_HASH, entryHash } from "./chain";
 
 /** An entry as stored, before or after sealing: what the hash covers, without its position. */
-export type StoredAuditContent = {
-  at: Date;
-  actorUserId: string | null;
-  actorLabel: string;
-  action: string;
-  outcome: string;
-  targetType: string | null;
-  targetId: string | null;
-  ipHash: string | null;
-  details: Record<string, unknown>;
-};
+export type StoredAuditContent = Omit<AuditContent, "seq" | "at"> & { at: Date };
 
 /** The end of the sealed chain: the next entry gets `seq + 1` and links to `hash`. */
 export type ChainTip = { seq: number; hash: string };

@@ -4,7 +4,7 @@ import { auditLog } from "../db/schema";
 import { type Actor, appendAudit } from "./audit.server";
 import { entryHash } from "./chain";
 import { formatParisDateTime } from "./query.server";
-import { sealAuditBacklog } from "./seal.server";
+import { STORED_CONTENT_COLUMNS, sealAuditBacklog } from "./seal.server";
 import { EMPTY_CHAIN, auditContent } from "./sealing";
 
 export type ChainBreakReason = "hash-mismatch" | "prev-hash-mismatch" | "sequence-gap" | "unsealed-entry";
@@ -61,18 +61,10 @@ export async function verifyAuditChain(
       .select({
         id: auditLog.id,
         seq: sql<number>`${auditLog.seq}`.mapWith(Number),
-        at: auditLog.at,
+        ...STORED_CONTENT_COLUMNS,
         // The hash covers the timestamp at millisecond precision, which is all a JavaScript
         // Date can carry: finer digits can only come from a write outside appendAudit.
         subMillisecond: sql<boolean>`${auditLog.at} <> date_trunc('milliseconds', ${auditLog.at})`,
-        actorUserId: auditLog.actorUserId,
-        actorLabel: auditLog.actorLabel,
-        action: auditLog.action,
-        outcome: auditLog.outcome,
-        targetType: auditLog.targetType,
-        targetId: auditLog.targetId,
-        ipHash: auditLog.ipHash,
-        details: auditLog.details,
         prevHash: sql<string>`${auditLog.prevHash}`,
         hash: sql<string>`${auditLog.hash}`,
       })
