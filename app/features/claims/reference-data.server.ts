@@ -1,5 +1,6 @@
 import { asc } from "drizzle-orm";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
+import { readThroughCache } from "~/platform/db/read-cache.server";
 import { guaranteeLines, regulatoryParameters } from "~/platform/db/schema";
 import type { GuaranteeLine, RegulatoryParameter } from "./types";
 
@@ -53,20 +54,5 @@ export function toGuaranteeLine(l: typeof guaranteeLines.$inferSelect): Guarante
   };
 }
 
-type Cached = { loadedAt: number; data: Promise<ClaimReferenceData> };
-
-/** Per database handle, so that two databases in one process (tests, tools) never share figures. */
-const cache = new WeakMap<Db, Cached>();
-
 /** The reference data of `db`, read at most once a minute per instance; concurrent callers share one read. */
-export function claimReferenceData(db: Db, nowMs: number = Date.now()): Promise<ClaimReferenceData> {
-  const cached = cache.get(db);
-  if (cached && nowMs - cached.loadedAt < REFERENCE_DATA_TTL_MS && nowMs >= cached.loadedAt) return cached.data;
-  const entry: Cached = { loadedAt: nowMs, data: loadClaimReferenceData(db) };
-  cache.set(db, entry);
-  // A failed read is not kept: the next claim tries again.
-  entry.data.catch(() => {
-    if (cache.get(db) === entry) cache.delete(db);
-  });
-  return entry.data;
-}
+export const claimReferenceData: (db: Db, nowMs?: number) => Promise<ClaimReferenceData> = readThroughCache(REFERENCE_DATA_TTL_MS, loadClaimReferenceData);

@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "~/platform/db/client.server";
+import { readThroughCache } from "~/platform/db/read-cache.server";
 import { formulas, guaranteeLines } from "~/platform/db/schema";
 import { type ComparisonFormula, comparisonFormulas } from "./comparison";
 
@@ -16,31 +17,8 @@ export type FormulaSummary = {
   lines: { category: string; label: string; summary: string }[];
 };
 
-const TTL_MS = 60_000;
-const cache = new WeakMap<object, { at: number; value: FormulaSummary[] }>();
-/** One read at a time per database handle: when the minute is up, concurrent requests share it. */
-const reading = new WeakMap<object, Promise<FormulaSummary[]>>();
-
-export async function formulaSummaries(db: DbOrTx, nowMs = Date.now()): Promise<FormulaSummary[]> {
-  const hit = cache.get(db);
-  if (hit && nowMs - hit.at <= TTL_MS) return hit.value;
-  let pending = reading.get(db);
-  if (!pending) {
-    pending = readSummaries(db).then(
-      (value) => {
-        cache.set(db, { at: nowMs, value });
-        reading.delete(db);
-        return value;
-      },
-      (error: unknown) => {
-        reading.delete(db);
-        throw error;
-      },
-    );
-    reading.set(db, pending);
-  }
-  return pending;
-}
+/** One read a minute per database handle; when the minute is up, concurrent requests share it. */
+export const formulaSummaries: (db: DbOrTx, nowMs?: number) => Promise<FormulaSummary[]> = readThroughCache(60_000, readSummaries);
 
 async function readSummaries(db: DbOrTx): Promise<FormulaSummary[]> {
   const rows = await db
