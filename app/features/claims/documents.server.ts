@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { blindIndex, decryptBytes, encryptBytes } from "~/platform/crypto/keyring.server";
+import { blindIndex, decryptBytesBinary, encryptBytesBinary } from "~/platform/crypto/keyring.server";
 import type { DbOrTx } from "~/platform/db/client.server";
 import { claimDocuments } from "~/platform/db/schema";
 import type { InspectedDocument } from "./documents";
@@ -29,15 +29,15 @@ export async function storeClaimDocuments(tx: DbOrTx, claimId: string, documents
       mimeType: d.mimeType,
       sizeBytes: d.bytes.length,
       fileHash: documentFileHash(d.bytes),
-      contentEnc: encryptBytes(PURPOSE, d.bytes),
+      contentEnc: encryptBytesBinary(PURPOSE, d.bytes),
       createdAt: now,
     })),
   );
 }
 
 /** The clear bytes of a stored document. Callers check access first and audit staff reads. */
-export function decryptDocumentContent(contentEnc: string): Buffer {
-  return decryptBytes(PURPOSE, contentEnc);
+export function decryptDocumentContent(contentEnc: Uint8Array): Buffer {
+  return decryptBytesBinary(PURPOSE, contentEnc);
 }
 
 /** Two documents of 10 MB at most, plus the form's fields and the multipart framing. */

@@ -104,10 +104,45 @@ export function encryptBytes(purpose: string, plain: Uint8Array): string {
 export function decryptBytes(purpose: string, stored: string): Buffer {
   const parts = stored.split(".");
   if (parts.length !== 4 || parts[0] !== "v1") throw new DecryptionError("unknown format");
-  const key = keyring().keys.get(parts[1]!);
-  if (!key) throw new DecryptionError(`unknown key id ${parts[1]}`);
-  const iv = Buffer.from(parts[2]!, "base64url");
-  const data = Buffer.from(parts[3]!, "base64url");
+  return openSealed(purpose, parts[1]!, Buffer.from(parts[2]!, "base64url"), Buffer.from(parts[3]!, "base64url"));
+}
+
+/*
+ * Binary envelope, for large values stored in bytea columns (uploaded files): the same AES-256-GCM
+ * as the text form without its base64, a quarter smaller and never re-encoded on the way to the
+ * database. Layout: 0x01 ‖ length of the key id (1 byte) ‖ key id (UTF-8) ‖ IV (12) ‖ ciphertext ‖ tag (16).
+ */
+const BINARY_ENVELOPE_V1 = 0x01;
+
+export function encryptBytesBinary(purpose: string, plain: Uint8Array): Buffer {
+  const ring = keyring();
+  const key = ring.keys.get(ring.activeKeyId)!;
+  const kid = Buffer.from(ring.activeKeyId, "utf8");
+  if (kid.length > 255) throw new Error("key id too long for the binary envelope");
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(purpose, "utf8"));
+  return Buffer.concat([Buffer.from([BINARY_ENVELOPE_V1, kid.length]), kid, iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+}
+
+export function decryptBytesBinary(purpose: string, stored: Uint8Array): Buffer {
+  const bytes = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+  if (bytes.length < 2 || bytes[0] !== BINARY_ENVELOPE_V1) throw new DecryptionError("unknown format");
+  const kidEnd = 2 + bytes[1]!;
+  if (bytes.length < kidEnd + 12) throw new DecryptionError("truncated value");
+  return openSealed(purpose, bytes.toString("utf8", 2, kidEnd), bytes.subarray(kidEnd, kidEnd + 12), bytes.subarray(kidEnd + 12));
+}
+
+/** Key id a binary envelope was encrypted with (for re-encryption after a rotation). */
+export function keyIdOfBinary(stored: Uint8Array): string | undefined {
+  if (stored.length < 2 || stored[0] !== BINARY_ENVELOPE_V1 || stored.length < 2 + stored[1]!) return undefined;
+  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString("utf8", 2, 2 + stored[1]!);
+}
+
+/** AES-256-GCM decryption of `data` (ciphertext ‖ tag) under key `kid`, bound to `purpose`. */
+function openSealed(purpose: string, kid: string, iv: Buffer, data: Buffer): Buffer {
+  const key = keyring().keys.get(kid);
+  if (!key) throw new DecryptionError(`unknown key id ${kid}`);
   if (iv.length !== 12 || data.length < 16) throw new DecryptionError("truncated value");
   const decipher = createDecipheriv("aes-256-gcm", key, iv);
   decipher.setAAD(Buffer.from(purpose, "utf8"));

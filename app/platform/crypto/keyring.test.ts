@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { blindIndex, decryptBytes, decryptField, DecryptionError, encryptBytes, encryptField, keyIdOf, parseKeyring, setKeyring } from "./keyring.server";
+import {
+  blindIndex,
+  decryptBytes,
+  decryptBytesBinary,
+  decryptField,
+  DecryptionError,
+  encryptBytes,
+  encryptBytesBinary,
+  encryptField,
+  keyIdOf,
+  keyIdOfBinary,
+  parseKeyring,
+  setKeyring,
+} from "./keyring.server";
 
 const k = (byte: number) => Buffer.alloc(32, byte).toString("base64");
 const bidx = k(9);
@@ -65,5 +78,49 @@ describe("field encryption", () => {
     ["duplicate id", `a:${k(1)},a:${k(2)}`],
   ])("rejects a keyring with %s", (_name, keys) => {
     expect(() => parseKeyring(keys, bidx)).toThrow();
+  });
+});
+
+describe("binary envelope (uploaded files)", () => {
+  it("round-trips any bytes, a quarter smaller than the text form, and reads back the text form's ciphertext", () => {
+    setKeyring(parseKeyring(`new:${k(1)},old:${k(2)}`, bidx));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2_000 }), (plain) => {
+        const stored = encryptBytesBinary("claim_documents.content", plain);
+        expect(Buffer.compare(decryptBytesBinary("claim_documents.content", stored), Buffer.from(plain))).toBe(0);
+        // Layout: version, key id length, key id, IV (12), ciphertext, tag (16).
+        expect(stored.length).toBe(2 + "new".length + 12 + plain.length + 16);
+        expect(keyIdOfBinary(stored)).toBe("new");
+        // The text form carries the same parts in base64url: converting one into the other decrypts.
+        const [, kid, iv, data] = encryptBytes("claim_documents.content", plain).split(".");
+        const converted = Buffer.concat([Buffer.from([1, kid!.length]), Buffer.from(kid!), Buffer.from(iv!, "base64url"), Buffer.from(data!, "base64url")]);
+        expect(Buffer.compare(decryptBytesBinary("claim_documents.content", converted), Buffer.from(plain))).toBe(0);
+      }),
+    );
+  });
+
+  it("binds a value to its purpose, detects tampering and truncation, and refuses unknown formats and keys", () => {
+    setKeyring(parseKeyring(`new:${k(1)},old:${k(2)}`, bidx));
+    const stored = encryptBytesBinary("claim_documents.content", Buffer.from("%PDF-1.7 facture"));
+    expect(() => decryptBytesBinary("contracts.iban", stored)).toThrow(DecryptionError);
+    for (let i = 2 + 3; i < stored.length; i += 1) {
+      const flipped = Buffer.from(stored);
+      flipped[i] = flipped[i]! ^ 0x80;
+      expect(() => decryptBytesBinary("claim_documents.content", flipped)).toThrow(DecryptionError);
+    }
+    expect(() => decryptBytesBinary("claim_documents.content", stored.subarray(0, 20))).toThrow(DecryptionError);
+    expect(() => decryptBytesBinary("claim_documents.content", Buffer.from("v1.new.abc.def"))).toThrow(DecryptionError);
+    expect(() => decryptBytesBinary("claim_documents.content", new Uint8Array(0))).toThrow(DecryptionError);
+    setKeyring(parseKeyring(`other:${k(3)}`, bidx));
+    expect(() => decryptBytesBinary("claim_documents.content", stored)).toThrow(/unknown key id new/);
+    expect(keyIdOfBinary(Buffer.from("garbage"))).toBeUndefined();
+  });
+
+  it("encrypts with the first key and still decrypts files of older keys", () => {
+    setKeyring(parseKeyring(`old:${k(2)}`, bidx));
+    const stored = encryptBytesBinary("claim_documents.content", Buffer.from("ancienne facture"));
+    setKeyring(parseKeyring(`new:${k(1)},old:${k(2)}`, bidx));
+    expect(decryptBytesBinary("claim_documents.content", stored).toString()).toBe("ancienne facture");
+    expect(keyIdOfBinary(encryptBytesBinary("claim_documents.content", Buffer.from("x")))).toBe("new");
   });
 });

@@ -1,5 +1,6 @@
 import {
   bigint,
+  customType,
   index,
   integer,
   jsonb,
@@ -23,10 +24,18 @@ import { contracts, persons, users } from "./schema";
  * engine, the uploaded documents (encrypted), the timeline and the SEPA payment batches.
  * Conventions of schema.ts apply: money in integer cents, civil dates as `date`, timestamps as
  * `timestamptz`, file contents only encrypted. `*_enc` columns hold the text format of
- * `encryptBytes` (`v1.<kid>.<iv>.<ct+tag>`), so they are `text`, like every other encrypted column.
+ * `encryptBytes` (`v1.<kid>.<iv>.<ct+tag>`), like every other encrypted column — except the
+ * documents' contents, the bulk of the data: `bytea` holding `encryptBytesBinary`'s envelope
+ * (a quarter smaller, never re-encoded on its way to and from the database).
  */
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** `bytea`, read as a Buffer whatever the driver returns (node-postgres: Buffer, PGlite: Uint8Array). */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
+});
 
 export const claimChannel = pgEnum("claim_channel", ["ONLINE", "EMAIL", "NOEMIE", "PAPER"]);
 export const claimStatus = pgEnum("claim_status", [
@@ -149,7 +158,8 @@ export const claimDocuments = pgTable(
     sizeBytes: integer("size_bytes").notNull(),
     /** HMAC blind index of the bytes: the same file sent twice is detected without decrypting. */
     fileHash: text("file_hash").notNull(),
-    contentEnc: text("content_enc").notNull(),
+    /** encryptBytesBinary's envelope (documents.server.ts). */
+    contentEnc: bytea("content_enc").notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [index("claim_documents_claim").on(t.claimId), index("claim_documents_file_hash").on(t.fileHash)],

@@ -1,0 +1,65 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { decryptDocumentContent, storeClaimDocuments } from "~/features/claims/documents.server";
+import { submitClaim } from "~/features/claims/submit-claim.server";
+import { encryptBytes } from "~/platform/crypto/keyring.server";
+import { applyMigrations, migrationsFolder } from "~/platform/db/migrate.server";
+import { claimDocuments } from "~/platform/db/schema";
+import { createHousehold, onlineClaim, pdfBytes } from "./support/claims-fixtures";
+import { type TestDatabase, createTestDatabase } from "./support/test-db";
+
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+describe(`migration 0004: claim documents as bytea (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
+  const partial = fs.mkdtempSync(path.join(os.tmpdir(), "bascule-migrations-"));
+  let t: TestDatabase | undefined;
+  afterAll(async () => {
+    delete process.env.BASCULE_MIGRATIONS_DIR;
+    await t?.dispose();
+    fs.rmSync(partial, { recursive: true, force: true });
+  });
+
+  it("converts the text envelopes of existing documents without decrypting them; they read back byte for byte", async () => {
+    // The migrations folder as it was before 0004.
+    fs.cpSync(migrationsFolder(), partial, { recursive: true });
+    const journalPath = path.join(partial, "meta", "_journal.json");
+    const journal = JSON.parse(fs.readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    const upTo = journal.entries.findIndex((e) => e.tag.startsWith("0003_"));
+    expect(upTo).toBe(3);
+    journal.entries = journal.entries.slice(0, upTo + 1);
+    fs.writeFileSync(journalPath, JSON.stringify(journal));
+    process.env.BASCULE_MIGRATIONS_DIR = partial;
+    t = await createTestDatabase();
+    delete process.env.BASCULE_MIGRATIONS_DIR;
+
+    // A claim without documents, then documents stored as the text envelope, as before 0004.
+    const h = await createHousehold(t.db);
+    const claim = await t.db.transaction((tx) => submitClaim(tx, onlineClaim(h, [])));
+    const files = [pdfBytes("facture avant migration", 3_001), pdfBytes("décompte avant migration", 50_000), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255, 1])];
+    for (const [i, bytes] of files.entries()) {
+      const stored = encryptBytes("claim_documents.content", bytes);
+      await t.db.execute(sql`
+        insert into claim_documents (claim_id, kind, file_name, mime_type, size_bytes, file_hash, content_enc)
+        values (${claim.claimId}, 'INVOICE', ${`f${i}.pdf`}, 'application/pdf', ${bytes.length}, ${`hash-${i}`}, ${stored})`);
+    }
+
+    await applyMigrations(t);
+
+    const rows = await t.db.select().from(claimDocuments).where(eq(claimDocuments.claimId, claim.claimId)).orderBy(claimDocuments.fileName);
+    expect(rows).toHaveLength(files.length);
+    for (const [i, row] of rows.entries()) {
+      expect(Buffer.isBuffer(row.contentEnc)).toBe(true);
+      expect(Buffer.compare(decryptDocumentContent(row.contentEnc), Buffer.from(files[i]!))).toBe(0);
+      expect(row.contentEnc.length).toBe(2 + "test1".length + 12 + files[i]!.length + 16);
+    }
+
+    // New documents are written in the binary envelope and read back the same way.
+    const fresh = pdfBytes("facture après migration");
+    await t.db.transaction((tx) => storeClaimDocuments(tx, claim.claimId, [{ kind: "SECU_STATEMENT", fileName: "z.pdf", mimeType: "application/pdf", bytes: fresh }], new Date()));
+    const [after] = await t.db.select().from(claimDocuments).where(eq(claimDocuments.fileName, "z.pdf"));
+    expect(Buffer.compare(decryptDocumentContent(after!.contentEnc), Buffer.from(fresh))).toBe(0);
+  });
+});
