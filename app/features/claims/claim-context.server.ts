@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "~/platform/db/client.server";
 import { claimDocuments, claimLines, claims, contracts, formulas, guaranteeLines, persons } from "~/platform/db/schema";
 import { type ClaimReferenceData, loadClaimReferenceData, toGuaranteeLine } from "./reference-data.server";
@@ -17,13 +17,15 @@ const HISTORY_YEARS = 5;
 
 /**
  * The context for `beneficiaryId` on `contractId`, or null when that person is not on that
- * contract. Three queries: the person with their contract, formula and family; the contract's
- * history with each claim's file hashes; the formula's lines when `reference` (see
- * reference-data.server.ts) does not already hold them — without it, the reference data is read too.
+ * contract. Queries: the person with their contract, formula and family; the contract's history;
+ * the past documents sharing a file hash with the claim being decided (`fileHashes`: the engine
+ * only asks whether a past claim holds one of them, so no other hash is read); the formula's lines
+ * when `reference` (see reference-data.server.ts) does not already hold them — without it, the
+ * reference data is read too.
  */
 export async function loadClaimContext(
   db: DbOrTx,
-  input: { contractId: string; beneficiaryId: string; now: Date; reference?: ClaimReferenceData },
+  input: { contractId: string; beneficiaryId: string; now: Date; fileHashes: readonly string[]; reference?: ClaimReferenceData },
 ): Promise<ClaimContext | null> {
   const [row] = await db
     .select({
@@ -62,12 +64,20 @@ export async function loadClaimContext(
       adjustedAmcCents: claimLines.adjustedAmcCents,
       lineStatus: claimLines.status,
       guaranteeCategory: claimLines.guaranteeCategory,
-      fileHashes: sql<string[]>`(select coalesce(json_agg(${claimDocuments.fileHash} order by ${claimDocuments.fileHash}), '[]'::json) from ${claimDocuments} where ${claimDocuments.claimId} = ${claims.id})`,
     })
     .from(claimLines)
     .innerJoin(claims, eq(claims.id, claimLines.claimId))
     .where(and(eq(claims.contractId, input.contractId), ne(claims.status, "REJECTED"), gte(claims.receivedAt, since)))
     .orderBy(asc(claims.receivedAt), asc(claimLines.lineNo));
+  const shared = new Map<string, string[]>();
+  if (input.fileHashes.length > 0) {
+    const docs = await db
+      .select({ claimId: claimDocuments.claimId, fileHash: claimDocuments.fileHash })
+      .from(claimDocuments)
+      .innerJoin(claims, eq(claims.id, claimDocuments.claimId))
+      .where(and(eq(claims.contractId, input.contractId), inArray(claimDocuments.fileHash, [...input.fileHashes])));
+    for (const d of docs) shared.set(d.claimId, [...(shared.get(d.claimId) ?? []), d.fileHash]);
+  }
 
   const beneficiary: BeneficiaryContext = {
     personId: row.person.id,
@@ -103,7 +113,7 @@ export async function loadClaimContext(
         amcCents: h.lineStatus === "REJECTED" ? 0 : (h.adjustedAmcCents ?? h.amcCents),
         guaranteeCategory: h.guaranteeCategory,
         invoiceNumber: h.invoiceNumber,
-        fileHashes: jsonArray(h.fileHashes),
+        fileHashes: shared.get(h.claimId) ?? [],
         receivedAt: h.receivedAt,
       }),
     ),

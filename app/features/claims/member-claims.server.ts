@@ -146,7 +146,8 @@ export async function fileClaimOnline(
 export async function estimateClaim(db: Db, input: { personId: string; form: ClaimForm; now: Date }) {
   const contractId = await contractIdOf(db, input.personId);
   if (!contractId) return null;
-  const context = await loadClaimContext(db, { contractId, beneficiaryId: input.form.beneficiaryId, now: input.now, reference: await claimReferenceData(db) });
+  // An estimate has no documents: no duplicate file to look for.
+  const context = await loadClaimContext(db, { contractId, beneficiaryId: input.form.beneficiaryId, now: input.now, fileHashes: [], reference: await claimReferenceData(db) });
   if (!context) return null;
   const result = adjudicateClaim(
     { ...context, claim: { channel: "ONLINE", receivedAt: input.now, invoiceNumber: input.form.invoiceNumber, fileHashes: [], lines: [input.form.line] } },

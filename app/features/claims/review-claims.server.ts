@@ -371,11 +371,11 @@ export async function keyInClaimLine(
       throw new ReviewError("conflict", "Les montants de cette demande sont déjà saisis : ajustez une ligne si besoin.");
     // As in submitClaim: two claims of one person are valued one after the other (shared ceilings).
     await tx.select({ id: persons.id }).from(persons).where(eq(persons.id, claim.beneficiaryId)).for("update");
-    const context = await loadClaimContext(tx, { contractId: claim.contractId, beneficiaryId: claim.beneficiaryId, now: ctx.now });
-    if (!context) throw new ReviewError("not-found", "Le bénéficiaire de cette demande n’est plus rattaché au contrat.");
     const fileHashes = (
       await tx.select({ hash: claimDocuments.fileHash }).from(claimDocuments).where(eq(claimDocuments.claimId, input.claimId))
     ).map((d) => d.hash);
+    const context = await loadClaimContext(tx, { contractId: claim.contractId, beneficiaryId: claim.beneficiaryId, now: ctx.now, fileHashes });
+    if (!context) throw new ReviewError("not-found", "Le bénéficiaire de cette demande n’est plus rattaché au contrat.");
     const result = adjudicateClaim(
       {
         ...context,

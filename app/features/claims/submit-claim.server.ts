@@ -102,7 +102,7 @@ export async function submitClaim(tx: DbOrTx, input: SubmitClaimInput): Promise<
   let reasons: ReviewReason[] = [DATA_ENTRY_REQUIRED];
   let status: ClaimStatus = "REVIEW";
   if (input.lines !== null) {
-    const context = await loadClaimContext(tx, { contractId: input.contractId, beneficiaryId: input.beneficiaryId, now: input.now, reference: input.reference });
+    const context = await loadClaimContext(tx, { contractId: input.contractId, beneficiaryId: input.beneficiaryId, now: input.now, fileHashes, reference: input.reference });
     if (!context) throw new ClaimError("beneficiary-not-found", "Cette personne n’est pas couverte par ce contrat.");
     result = adjudicateClaim(
       { ...context, claim: { channel: input.channel, receivedAt: input.receivedAt, invoiceNumber: input.invoiceNumber, fileHashes, lines: input.lines } },

@@ -102,6 +102,7 @@ export type PastLine = {
   amcCents: number;
   guaranteeCategory: GuaranteeCategory | null;
   invoiceNumber: string | null;
+  /** Keyed hashes of the past claim's documents (at least those it shares with the claim being decided). */
   fileHashes: string[];
   receivedAt: Date;
 };
