@@ -13,9 +13,23 @@ import type { InspectedDocument } from "./documents";
 /** Additional authenticated data of every stored document: a value moved elsewhere fails to decrypt. */
 const PURPOSE = "claim_documents.content";
 
+/**
+ * SHA-256 of a file's bytes, computed once per buffer (uploaded bytes are never modified): a claim's files are hashed for its
+ * idempotency key, its duplicate checks and its stored rows, and an invoice can weigh 10 MB.
+ */
+const digests = new WeakMap<Uint8Array, Buffer>();
+export function contentSha256(bytes: Uint8Array): Buffer {
+  let digest = digests.get(bytes);
+  if (!digest) {
+    digest = createHash("sha256").update(bytes).digest();
+    digests.set(bytes, digest);
+  }
+  return digest;
+}
+
 /** Keyed hash of a file's bytes (HMAC over its SHA-256): equal files, equal hashes; unguessable without the key. */
 export function documentFileHash(bytes: Uint8Array): string {
-  return blindIndex("claim_documents.file", createHash("sha256").update(bytes).digest("base64url"));
+  return blindIndex("claim_documents.file", contentSha256(bytes).toString("base64url"));
 }
 
 /** Writes the inspected documents of a claim. Call inside the claim's transaction. */

@@ -9,7 +9,7 @@ import { adjudicateClaim } from "./adjudication";
 import { loadClaimContext } from "./claim-context.server";
 import type { ClaimStatus } from "./claim-mail";
 import { type DocumentKind, type InspectedDocument, inspectUpload } from "./documents";
-import { UploadRejected, decryptDocumentContent, readClaimForm } from "./documents.server";
+import { UploadRejected, contentSha256, decryptDocumentContent, readClaimForm } from "./documents.server";
 import { type ClaimForm, claimFormSchema, idempotencyKeySchema } from "./schemas";
 import { claimReferenceData } from "./reference-data.server";
 import { type SubmittedClaim, submitClaim } from "./submit-claim.server";
@@ -45,7 +45,7 @@ export function claimPayloadHash(form: ClaimForm, files: readonly InspectedDocum
     beneficiaryId: form.beneficiaryId,
     invoiceNumber: form.invoiceNumber,
     line: Object.fromEntries(Object.entries(form.line).sort(([a], [b]) => a.localeCompare(b))),
-    files: files.map((f) => [f.kind, createHash("sha256").update(f.bytes).digest("hex")]),
+    files: files.map((f) => [f.kind, contentSha256(f.bytes).toString("hex")]),
   });
   return createHash("sha256").update(canonical).digest("base64url");
 }
