@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "~/platform/db/client.server";
+import { readThroughCache } from "~/platform/db/read-cache.server";
 import { tariffAgeBands, tariffDepartementZones, tariffFactors, tariffVersions } from "~/platform/db/schema";
 import { type FactorKind, type PersonKind, type Tariff, tariffValidOn } from "./tariff";
 import { TARIFF_VERSIONS } from "./tariff-data";
@@ -34,36 +35,9 @@ type VersionRow = typeof tariffVersions.$inferSelect;
  * would otherwise send one identical query per request in flight to the database.
  */
 const LIST_TTL_MS = 60_000;
-type Cache = { listedAt: number; versions: VersionRow[]; tariffs: Map<string, Tariff>; loading: Map<string, Promise<Tariff>> };
-const caches = new WeakMap<object, Cache>();
-const listing = new WeakMap<object, Promise<Cache>>();
-
-async function versionList(db: DbOrTx, nowMs: number): Promise<Cache> {
-  const cache = caches.get(db);
-  if (cache && nowMs - cache.listedAt <= LIST_TTL_MS) return cache;
-  let pending = listing.get(db);
-  if (!pending) {
-    pending = db
-      .select()
-      .from(tariffVersions)
-      .orderBy(asc(tariffVersions.validFrom))
-      .then(
-        (versions) => {
-          const previous = caches.get(db);
-          const fresh: Cache = { listedAt: nowMs, versions, tariffs: previous?.tariffs ?? new Map(), loading: previous?.loading ?? new Map() };
-          caches.set(db, fresh);
-          listing.delete(db);
-          return fresh;
-        },
-        (error: unknown) => {
-          listing.delete(db);
-          throw error;
-        },
-      );
-    listing.set(db, pending);
-  }
-  return pending;
-}
+const versionList = readThroughCache(LIST_TTL_MS, (db): Promise<VersionRow[]> => db.select().from(tariffVersions).orderBy(asc(tariffVersions.validFrom)));
+/** Loaded versions per database handle, by version id; a load that failed is dropped. */
+const loadedVersions = new WeakMap<object, Map<string, Promise<Tariff>>>();
 
 export async function loadTariffVersion(db: DbOrTx, version: VersionRow): Promise<Tariff> {
   const [bands, factorRows, zoneRows] = await Promise.all([
@@ -89,25 +63,21 @@ export async function loadTariffVersion(db: DbOrTx, version: VersionRow): Promis
 
 /** The tariff valid on `date` (ISO), or undefined when no version covers it. */
 export async function tariffFor(db: DbOrTx, date: string, nowMs = Date.now()): Promise<Tariff | undefined> {
-  const cache = await versionList(db, nowMs);
-  const version = tariffValidOn(cache.versions, date);
+  const version = tariffValidOn(await versionList(db, nowMs), date);
   if (!version) return undefined;
-  const tariff = cache.tariffs.get(version.id);
-  if (tariff) return tariff;
-  let pending = cache.loading.get(version.id);
-  if (!pending) {
-    pending = loadTariffVersion(db, version).then(
-      (loaded) => {
-        cache.tariffs.set(version.id, loaded);
-        cache.loading.delete(version.id);
-        return loaded;
-      },
-      (error: unknown) => {
-        cache.loading.delete(version.id);
-        throw error;
-      },
-    );
-    cache.loading.set(version.id, pending);
+  let byId = loadedVersions.get(db);
+  if (!byId) {
+    byId = new Map();
+    loadedVersions.set(db, byId);
   }
-  return pending;
+  let tariff = byId.get(version.id);
+  if (!tariff) {
+    const loading = loadTariffVersion(db, version);
+    byId.set(version.id, loading);
+    loading.catch(() => {
+      if (byId.get(version.id) === loading) byId.delete(version.id);
+    });
+    tariff = loading;
+  }
+  return tariff;
 }
