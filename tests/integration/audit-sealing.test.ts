@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { asc, eq, isNull, sql } from "drizzle-orm";
 import pino from "pino";
@@ -12,8 +9,9 @@ import { auditSealBacklog, sealAuditBacklog, sealAuditLog, startAuditSealer } fr
 import { auditContent } from "~/platform/audit/sealing";
 import { describeAuditVerification, verifyAuditChain, verifyAuditChainAs } from "~/platform/audit/verify.server";
 import { type DatabaseHandle, type Db, openDatabase } from "~/platform/db/client.server";
-import { applyMigrations, migrationsFolder } from "~/platform/db/migrate.server";
+import { applyMigrations } from "~/platform/db/migrate.server";
 import { auditLog } from "~/platform/db/schema";
+import { createTestDatabaseUpTo } from "./support/migrations";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
 /*
@@ -257,27 +255,13 @@ describe(`audit sealing (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
 });
 
 describe(`migration 0003 on a database written before sealing (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
-  const partial = fs.mkdtempSync(path.join(os.tmpdir(), "bascule-migrations-"));
   let t: TestDatabase | undefined;
   afterAll(async () => {
-    delete process.env.BASCULE_MIGRATIONS_DIR;
     await t?.dispose();
-    fs.rmSync(partial, { recursive: true, force: true });
   });
 
   it("keeps every existing entry, its number and its hash, and chains new entries after them", async () => {
-    // The migrations folder as it was before 0003.
-    const full = migrationsFolder();
-    fs.cpSync(full, partial, { recursive: true });
-    const journalPath = path.join(partial, "meta", "_journal.json");
-    const journal = JSON.parse(fs.readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-    const upTo = journal.entries.findIndex((e) => e.tag.startsWith("0002_"));
-    expect(upTo).toBe(2);
-    journal.entries = journal.entries.slice(0, upTo + 1);
-    fs.writeFileSync(journalPath, JSON.stringify(journal));
-    process.env.BASCULE_MIGRATIONS_DIR = partial;
-    t = await createTestDatabase();
-    delete process.env.BASCULE_MIGRATIONS_DIR;
+    t = await createTestDatabaseUpTo("0002_");
 
     // Entries as appendAudit wrote them before: numbered and chained in the same statement.
     const OLD = 25;

@@ -1,39 +1,24 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { decryptDocumentContent, storeClaimDocuments } from "~/features/claims/documents.server";
 import { submitClaim } from "~/features/claims/submit-claim.server";
 import { encryptBytes } from "~/platform/crypto/keyring.server";
-import { applyMigrations, migrationsFolder } from "~/platform/db/migrate.server";
+import { applyMigrations } from "~/platform/db/migrate.server";
 import { claimDocuments } from "~/platform/db/schema";
 import { createHousehold, onlineClaim, pdfBytes } from "./support/claims-fixtures";
-import { type TestDatabase, createTestDatabase } from "./support/test-db";
+import { createTestDatabaseUpTo } from "./support/migrations";
+import type { TestDatabase } from "./support/test-db";
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
 describe(`migration 0004: claim documents as bytea (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
-  const partial = fs.mkdtempSync(path.join(os.tmpdir(), "bascule-migrations-"));
   let t: TestDatabase | undefined;
   afterAll(async () => {
-    delete process.env.BASCULE_MIGRATIONS_DIR;
     await t?.dispose();
-    fs.rmSync(partial, { recursive: true, force: true });
   });
 
   it("converts the text envelopes of existing documents without decrypting them; they read back byte for byte", async () => {
-    // The migrations folder as it was before 0004.
-    fs.cpSync(migrationsFolder(), partial, { recursive: true });
-    const journalPath = path.join(partial, "meta", "_journal.json");
-    const journal = JSON.parse(fs.readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
-    const upTo = journal.entries.findIndex((e) => e.tag.startsWith("0003_"));
-    expect(upTo).toBe(3);
-    journal.entries = journal.entries.slice(0, upTo + 1);
-    fs.writeFileSync(journalPath, JSON.stringify(journal));
-    process.env.BASCULE_MIGRATIONS_DIR = partial;
-    t = await createTestDatabase();
-    delete process.env.BASCULE_MIGRATIONS_DIR;
+    t = await createTestDatabaseUpTo("0003_");
 
     // A claim without documents, then documents stored as the text envelope, as before 0004.
     const h = await createHousehold(t.db);
