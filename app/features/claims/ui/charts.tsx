@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { type ReactNode, useId } from "react";
 
 /*
  * Small SVG charts without a chart library. Each one is an image with a title and a description
@@ -60,43 +60,38 @@ export function BarChart({
   valueHeader: string;
   format?: (value: number) => string;
 }) {
-  const id = useId();
   const rowHeight = 28;
   const labelWidth = 260;
   const height = Math.max(1, data.length) * rowHeight + 8;
   const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
   const barSpace = WIDTH - labelWidth - 60;
   return (
-    <figure className="m-0">
-      <svg
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        className="h-auto w-full max-w-3xl"
-        preserveAspectRatio="xMinYMin meet"
-      >
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{description}</desc>
-        {data.map((d, i) => {
-          const y = 4 + i * rowHeight;
-          const w = (d.value / max) * barSpace;
-          const label = d.label.length > 38 ? `${d.label.slice(0, 37)}…` : d.label;
-          return (
-            <g key={d.label}>
-              <text x={labelWidth - 8} y={y + rowHeight / 2 + 4} textAnchor="end" fontSize="13" fill="#1b2429">
-                {label}
-              </text>
-              <rect x={labelWidth} y={y + 4} width={Math.max(w, d.value > 0 ? 2 : 0)} height={rowHeight - 8} fill="#14606e" />
-              <text x={labelWidth + w + 6} y={y + rowHeight / 2 + 4} fontSize="13" fill="#1b2429">
-                {format(d.value)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="sr-only">{title}</figcaption>
-      <DataTableOf caption={`Données : ${title}`} headers={["Catégorie", valueHeader]} rows={data.map((d) => [d.label, format(d.value)])} />
-    </figure>
+    <ChartFigure
+      title={title}
+      description={description}
+      height={height}
+      table={{
+        headers: ["Catégorie", valueHeader],
+        rows: data.map((d) => [d.label, format(d.value)]),
+      }}
+    >
+      {data.map((d, i) => {
+        const y = 4 + i * rowHeight;
+        const w = (d.value / max) * barSpace;
+        const label = d.label.length > 38 ? `${d.label.slice(0, 37)}…` : d.label;
+        return (
+          <g key={d.label}>
+            <text x={labelWidth - 8} y={y + rowHeight / 2 + 4} textAnchor="end" fontSize="13" fill="#1b2429">
+              {label}
+            </text>
+            <rect x={labelWidth} y={y + 4} width={Math.max(w, d.value > 0 ? 2 : 0)} height={rowHeight - 8} fill="#14606e" />
+            <text x={labelWidth + w + 6} y={y + rowHeight / 2 + 4} fontSize="13" fill="#1b2429">
+              {format(d.value)}
+            </text>
+          </g>
+        );
+      })}
+    </ChartFigure>
   );
 }
 
@@ -124,7 +119,6 @@ export function ColumnChart({
   reference?: { value: number; label: string };
   format: (value: number) => string;
 }) {
-  const id = useId();
   const height = 240;
   const top = 16;
   const bottom = 40;
@@ -134,6 +128,69 @@ export function ColumnChart({
   const slot = (WIDTH - left - 8) / Math.max(1, data.length);
   const yOf = (v: number) => top + plotHeight - (Math.min(v, scaleMax) / scaleMax) * plotHeight;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => t * scaleMax);
+  return (
+    <ChartFigure
+      title={title}
+      description={description}
+      height={height}
+      table={{
+        headers: ["Période", valueHeader],
+        rows: data.map((d) => [d.label, d.value === null ? "—" : format(d.value)]),
+      }}
+    >
+      {ticks.map((t) => (
+        <g key={t}>
+          <line x1={left} x2={WIDTH - 8} y1={yOf(t)} y2={yOf(t)} stroke="#cbd5e1" strokeWidth="1" />
+          <text x={left - 6} y={yOf(t) + 4} textAnchor="end" fontSize="11" fill="#4a5a63">
+            {format(t)}
+          </text>
+        </g>
+      ))}
+      {data.map((d, i) => {
+        const x = left + i * slot;
+        return (
+          <g key={d.label}>
+            {d.value === null ? null : (
+              <rect x={x + slot * 0.2} y={yOf(d.value)} width={slot * 0.6} height={top + plotHeight - yOf(d.value)} fill="#14606e" />
+            )}
+            {i % Math.ceil(data.length / 12) === 0 ? (
+              <text x={x + slot / 2} y={height - bottom + 16} textAnchor="middle" fontSize="11" fill="#4a5a63">
+                {d.label}
+              </text>
+            ) : null}
+          </g>
+        );
+      })}
+      {reference ? (
+        <g>
+          <line x1={left} x2={WIDTH - 8} y1={yOf(reference.value)} y2={yOf(reference.value)} stroke="#b42318" strokeWidth="2" strokeDasharray="6 4" />
+          <text x={WIDTH - 10} y={yOf(reference.value) - 6} textAnchor="end" fontSize="12" fill="#b42318">
+            {reference.label}
+          </text>
+        </g>
+      ) : null}
+    </ChartFigure>
+  );
+}
+
+/**
+ * What makes a chart accessible, once: the SVG is one labelled image (its title and description
+ * read by screen readers), and the same figures follow in a data table.
+ */
+function ChartFigure({
+  title,
+  description,
+  height,
+  table,
+  children,
+}: {
+  title: string;
+  description: string;
+  height: number;
+  table: { headers: [string, string]; rows: [string, string][] };
+  children: ReactNode;
+}) {
+  const id = useId();
   return (
     <figure className="m-0">
       <svg
@@ -145,52 +202,10 @@ export function ColumnChart({
       >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{description}</desc>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={left} x2={WIDTH - 8} y1={yOf(t)} y2={yOf(t)} stroke="#cbd5e1" strokeWidth="1" />
-            <text x={left - 6} y={yOf(t) + 4} textAnchor="end" fontSize="11" fill="#4a5a63">
-              {format(t)}
-            </text>
-          </g>
-        ))}
-        {data.map((d, i) => {
-          const x = left + i * slot;
-          return (
-            <g key={d.label}>
-              {d.value === null ? null : (
-                <rect x={x + slot * 0.2} y={yOf(d.value)} width={slot * 0.6} height={top + plotHeight - yOf(d.value)} fill="#14606e" />
-              )}
-              {i % Math.ceil(data.length / 12) === 0 ? (
-                <text x={x + slot / 2} y={height - bottom + 16} textAnchor="middle" fontSize="11" fill="#4a5a63">
-                  {d.label}
-                </text>
-              ) : null}
-            </g>
-          );
-        })}
-        {reference ? (
-          <g>
-            <line
-              x1={left}
-              x2={WIDTH - 8}
-              y1={yOf(reference.value)}
-              y2={yOf(reference.value)}
-              stroke="#b42318"
-              strokeWidth="2"
-              strokeDasharray="6 4"
-            />
-            <text x={WIDTH - 10} y={yOf(reference.value) - 6} textAnchor="end" fontSize="12" fill="#b42318">
-              {reference.label}
-            </text>
-          </g>
-        ) : null}
+        {children}
       </svg>
       <figcaption className="sr-only">{title}</figcaption>
-      <DataTableOf
-        caption={`Données : ${title}`}
-        headers={["Période", valueHeader]}
-        rows={data.map((d) => [d.label, d.value === null ? "—" : format(d.value)])}
-      />
+      <DataTableOf caption={`Données : ${title}`} headers={table.headers} rows={table.rows} />
     </figure>
   );
 }
