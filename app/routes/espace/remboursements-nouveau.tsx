@@ -129,6 +129,12 @@ function EstimateCard({ estimate }: { estimate: ClaimEstimate }) {
   );
 }
 
+/** The answers of the form's yes/no questions (the schema reads "oui" and "non"). */
+const YES_NO = [
+  { value: "oui", label: "Oui" },
+  { value: "non", label: "Non" },
+];
+
 export default function NewClaim({ loaderData, actionData }: Route.ComponentProps) {
   const { beneficiaries, today, idempotencyKey } = loaderData;
   const navigate = useNavigate();
@@ -330,10 +336,7 @@ export default function NewClaim({ loaderData, actionData }: Route.ComponentProp
             inline
             meta={fields.prescriptionChanged}
             legend="Votre vue a-t-elle changé (nouvelle ordonnance) ?"
-            choices={[
-              { value: "oui", label: "Oui" },
-              { value: "non", label: "Non" },
-            ]}
+            choices={YES_NO}
           />
         </CategoryBlock>
         <CategoryBlock show={is("HEARING_AID")} hydrated={hydrated} legend="Aide auditive">
@@ -366,10 +369,7 @@ export default function NewClaim({ loaderData, actionData }: Route.ComponentProp
             inline
             meta={fields.psychiatry}
             legend="Séjour en psychiatrie ?"
-            choices={[
-              { value: "oui", label: "Oui" },
-              { value: "non", label: "Non" },
-            ]}
+            choices={YES_NO}
           />
         </CategoryBlock>
         <CategoryBlock show={is("ALTERNATIVE_MEDICINE")} hydrated={hydrated} legend="Médecine douce">
