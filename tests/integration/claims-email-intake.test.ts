@@ -15,18 +15,32 @@ import {
   SAMPLE_PDF,
   type TestMailbox,
 } from "./support/claims-email";
+import type { Db } from "~/platform/db/client.server";
 import { createMemberPerson, createUser } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
 const ORIGIN = "https://www.bascule.example";
 
+type Member = Awaited<ReturnType<typeof createMemberPerson>>;
+
+/** A member whose contract also covers a spouse, and a member of another contract: the possible senders. */
+async function createSenders(db: Db): Promise<{ member: Member; other: Member; spouseId: string }> {
+  const member = await createMemberPerson(db);
+  const other = await createMemberPerson(db);
+  const [spouse] = await db
+    .insert(persons)
+    .values({ contractId: member.contractId, role: "SPOUSE", firstName: "Léa", lastName: "Testeur", birthDate: "1982-02-02", nirEnc: "x", coveredFrom: "2024-01-01" })
+    .returning();
+  return { member, other, spouseId: spouse!.id };
+}
+
 describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Dovecot" : IMAP_SKIP_MESSAGE, () => {
   let t: TestDatabase;
   let mailbox: TestMailbox;
   let open: ClaimsMailboxOpener;
-  let member: Awaited<ReturnType<typeof createMemberPerson>>;
+  let member: Member;
   let spouseId: string;
-  let other: Awaited<ReturnType<typeof createMemberPerson>>;
+  let other: Member;
 
   const poll = (opener: ClaimsMailboxOpener = open, batchSize = 50, concurrency = 1) => pollClaimsMailbox(t.db, opener, { origin: ORIGIN, batchSize, concurrency });
   const matched = (extra: { text?: string; messageId?: string | false; subject?: string } = {}) =>
@@ -43,13 +57,7 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    member = await createMemberPerson(t.db);
-    other = await createMemberPerson(t.db);
-    const [spouse] = await t.db
-      .insert(persons)
-      .values({ contractId: member.contractId, role: "SPOUSE", firstName: "Léa", lastName: "Testeur", birthDate: "1982-02-02", nirEnc: "x", coveredFrom: "2024-01-01" })
-      .returning();
-    spouseId = spouse!.id;
+    ({ member, other, spouseId } = await createSenders(t.db));
     mailbox = await createTestMailbox(IMAP_TEST_URL!);
     open = claimsMailboxOpener({ url: mailbox.url });
   });
@@ -230,8 +238,8 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
 /** The triage queue needs no IMAP server: messages are ingested directly, as the poller would. */
 describe("claims e-mail triage queue", () => {
   let t: TestDatabase;
-  let member: Awaited<ReturnType<typeof createMemberPerson>>;
-  let other: Awaited<ReturnType<typeof createMemberPerson>>;
+  let member: Member;
+  let other: Member;
   let spouseId: string;
   let handler: Awaited<ReturnType<typeof createUser>>;
   let uid = 0;
@@ -247,13 +255,7 @@ describe("claims e-mail triage queue", () => {
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    member = await createMemberPerson(t.db);
-    other = await createMemberPerson(t.db);
-    const [spouse] = await t.db
-      .insert(persons)
-      .values({ contractId: member.contractId, role: "SPOUSE", firstName: "Léa", lastName: "Testeur", birthDate: "1982-02-02", nirEnc: "x", coveredFrom: "2024-01-01" })
-      .returning();
-    spouseId = spouse!.id;
+    ({ member, other, spouseId } = await createSenders(t.db));
     handler = await createUser(t.db, { role: "CLAIMS_HANDLER" });
   });
 
