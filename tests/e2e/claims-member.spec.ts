@@ -88,7 +88,7 @@ test("Marie estimates, then files a GP claim with her invoice and Sécu statemen
   await expect(first).toContainText(number);
   await expect(first.getByRole("list", { name: `Suivi de la demande ${number}` })).toContainText("Acceptée");
 
-  const mail = await waitForMail(DEMO_MARIE.email, since);
+  const mail = await waitForMail(DEMO_MARIE.email, since, number);
   expect(mail).toContain(number);
   expect(mail).toMatch(/accept/);
 });

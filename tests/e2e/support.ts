@@ -65,19 +65,26 @@ export async function loginStaff(page: Page, email: string) {
 }
 
 /** The demo mail transport writes every message as an .eml file; returns the newest one to `to`. */
-export async function waitForMail(to: string, since: number): Promise<string> {
+/**
+ * The newest e-mail to `to` written since `since` (and holding `containing`, when given: another
+ * message to the same person, e.g. about an earlier claim, may arrive in the same window).
+ */
+export async function waitForMail(to: string, since: number, containing?: string): Promise<string> {
   const dir = path.join(DATA_DIR, "mail");
   for (let i = 0; i < 60; i++) {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")) : [];
     const matching = files
       .map((f) => path.join(dir, f))
-      .filter((f) => fs.statSync(f).mtimeMs >= since)
-      .map((f) => fs.readFileSync(f, "utf8"))
-      .filter((raw) => new RegExp(`^To: .*${to.replace(/[.]/g, "\\.")}`, "mi").test(raw));
-    if (matching.length > 0) return decodeQuotedPrintable(matching[matching.length - 1]!);
+      .map((f) => ({ f, mtime: fs.statSync(f).mtimeMs }))
+      .filter(({ mtime }) => mtime >= since)
+      .sort((a, b) => a.mtime - b.mtime)
+      .map(({ f }) => decodeQuotedPrintable(fs.readFileSync(f, "utf8")))
+      .filter((mail) => new RegExp(`^To: .*${to.replace(/[.]/g, "\\.")}`, "mi").test(mail))
+      .filter((mail) => containing === undefined || mail.includes(containing));
+    if (matching.length > 0) return matching[matching.length - 1]!;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`no mail to ${to}`);
+  throw new Error(`no mail to ${to}${containing === undefined ? "" : ` containing ${containing}`}`);
 }
 
 function decodeQuotedPrintable(raw: string): string {
