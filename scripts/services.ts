@@ -17,7 +17,7 @@
  * not confirmed by every live instance within the timeout.
  */
 import { parseArgs } from "node:util";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { SERVICE_CATALOGUE } from "~/features/switchboard/catalogue";
 import { type ChangePlan, previewServiceChange } from "~/features/switchboard/change-plan";
 import { changeServices, changeServicesByProfile } from "~/features/switchboard/change-services.server";
@@ -28,6 +28,7 @@ import { defaultMessage } from "~/features/switchboard/public-status";
 import { ensureServiceRows, isServiceKey, loadServiceStatuses } from "~/features/switchboard/store.server";
 import { SERVICE_KEYS, type ServiceKey, type ServiceState } from "~/features/switchboard/types";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
+import { rolesWith } from "~/platform/auth/permissions";
 import { sealAuditBacklog } from "~/platform/audit/seal.server";
 import { config } from "~/platform/config/env.server";
 import type { DatabaseHandle, Db } from "~/platform/db/client.server";
@@ -208,7 +209,7 @@ async function adminActor(db: Db, email: string): Promise<Actor> {
   const [user] = await db
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.email, email), eq(users.role, "ADMIN"), eq(users.status, "ACTIVE")));
+    .where(and(eq(users.email, email), inArray(users.role, rolesWith("services:close")), eq(users.status, "ACTIVE")));
   if (!user) throw new Refusal(`Refusé : « ${email} » n’est pas l’adresse d’un administrateur actif de Bascule.`);
   return { userId: user.id, label: `cli:${email}` };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { rolesWith } from "~/platform/auth/permissions";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { config } from "~/platform/config/env.server";
 import type { Db, Tx } from "~/platform/db/client.server";
@@ -304,12 +305,12 @@ function changeText(
   return lines.join("\n");
 }
 
-/** Active administrators and the on-call list, once each. */
+/** Active staff who may close services (administrators) and the on-call list, once each. */
 async function recipients(tx: Tx): Promise<string[]> {
   const admins = await tx
     .select({ email: users.email })
     .from(users)
-    .where(and(eq(users.role, "ADMIN"), eq(users.status, "ACTIVE")));
+    .where(and(inArray(users.role, rolesWith("services:close")), eq(users.status, "ACTIVE")));
   const all = [...admins.map((a) => a.email), ...config().switchboardOnCallEmails];
   const seen = new Set<string>();
   return all.filter((address) => {

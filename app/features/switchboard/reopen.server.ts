@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, gte, inArray, isNotNull, lte, notExists, or, type SQL } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type Actor, SYSTEM_ACTOR, appendAudit } from "~/platform/audit/audit.server";
+import { can, type Permission } from "~/platform/auth/permissions";
 import type { Db, DbOrTx, Tx } from "~/platform/db/client.server";
 import { reopenRequests, switchboardServices, users } from "~/platform/db/schema";
 import { SERVICE_CATALOGUE } from "./catalogue";
@@ -46,11 +47,12 @@ const labelOf = (key: ServiceKey) => SERVICE_CATALOGUE[key].label;
 // ---------------------------------------------------------------------------------------------
 // Shared checks
 
-async function requireAdmin(tx: DbOrTx, actor: Actor): Promise<void> {
+/** The actor is an active user whose role holds `permission` (re-checked here, not only in the route). */
+async function requireAllowed(tx: DbOrTx, actor: Actor, permission: Permission): Promise<void> {
   const [user] = actor.userId
     ? await tx.select({ role: users.role, status: users.status }).from(users).where(eq(users.id, actor.userId))
     : [];
-  if (user?.role !== "ADMIN" || user.status !== "ACTIVE") {
+  if (!user || user.status !== "ACTIVE" || !can(user.role, permission)) {
     throw new SwitchboardError("not-admin", "Seul un administrateur actif peut intervenir sur une réouverture.");
   }
 }
@@ -192,7 +194,7 @@ export async function requestReopen(db: Db, input: RequestReopenInput): Promise<
   const rolloutPercent = requirePercent(input.rolloutPercent ?? 100);
   const origin = input.origin ?? "manual";
   return db.transaction(async (tx) => {
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:request-reopen");
     const rows = await openSwitchboardChange(tx);
     const state = rows.get(key)!.state;
     if (state !== "CLOSED" && state !== "FALLBACK" && state !== "RETESTING") {
@@ -257,7 +259,7 @@ export async function beginRetest(
 ): Promise<{ request: ReopenRequest; version: number | null }> {
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:request-reopen");
     const rows = await openSwitchboardChange(tx);
     const request = await lockRequest(tx, input.requestId);
     requirePending(request);
@@ -313,7 +315,7 @@ export async function attachTestReport(
   const now = input.now ?? new Date();
   const report = validReport(input.report);
   return db.transaction(async (tx) => {
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:request-reopen");
     const request = await lockRequest(tx, input.requestId);
     requirePending(request);
     const stored: StoredTestReport = { ...report, attachedBy: { userId: input.actor.userId, label: input.actor.label } };
@@ -356,7 +358,7 @@ export async function signChecklistItem(
 ): Promise<ReopenRequest> {
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:request-reopen");
     const request = await lockRequest(tx, input.requestId);
     requirePending(request);
     const item = Number.isInteger(input.index) ? request.checklist[input.index] : undefined;
@@ -453,7 +455,7 @@ export async function approveReopen(
     const rows = await openSwitchboardChange(tx);
     const request = await lockRequest(tx, input.requestId);
     requirePending(request);
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:approve-reopen");
     const report = storedReport(request);
     if (request.requestedByUserId !== null && request.requestedByUserId === input.actor.userId) {
       throw new SwitchboardError("four-eyes", "Vous avez demandé cette réouverture : un autre administrateur doit l’approuver.");
@@ -521,7 +523,7 @@ export async function rejectReopen(
   return db.transaction(async (tx) => {
     const request = await lockRequest(tx, input.requestId);
     requirePending(request);
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:approve-reopen");
     if (request.requestedByUserId !== null && request.requestedByUserId === input.actor.userId) {
       throw new SwitchboardError("four-eyes", "Vous avez demandé cette réouverture : annulez-la plutôt que de la rejeter.");
     }
@@ -555,7 +557,7 @@ export async function cancelReopen(
   const now = input.now ?? new Date();
   const reason = input.reason?.trim() ? requireText(input.reason, "Le motif de l’annulation") : null;
   return db.transaction(async (tx) => {
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:request-reopen");
     const request = await lockRequest(tx, input.requestId);
     if (request.status !== "PENDING" && request.status !== "APPROVED") {
       throw new SwitchboardError("not-cancellable", `Cette demande de réouverture ne peut plus être annulée (statut : ${STATUS_NAMES[request.status]}).`);
@@ -726,7 +728,7 @@ export async function advanceRollout(
   const key = input.key;
   const rolloutPercent = requirePercent(input.rolloutPercent);
   return db.transaction(async (tx) => {
-    await requireAdmin(tx, input.actor);
+    await requireAllowed(tx, input.actor, "services:approve-reopen");
     const rows = await openSwitchboardChange(tx);
     const { version, changed } = await applyTransitions(tx, rows, {
       actor: input.actor,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, PERMISSIONS, permissionsOf } from "./permissions";
+import { can, PERMISSIONS, permissionsOf, rolesWith } from "./permissions";
 
 describe("permissions", () => {
   it("gives members only their own space", () => {
@@ -22,6 +22,15 @@ describe("permissions", () => {
   it("grants every permission to some role", () => {
     for (const p of PERMISSIONS) {
       expect(["MEMBER", "CLAIMS_HANDLER", "ADMIN"].some((r) => can(r as "ADMIN", p))).toBe(true);
+    }
+  });
+
+  it("lists the roles holding a permission, as can() decides", () => {
+    expect(rolesWith("services:approve-reopen")).toEqual(["ADMIN"]);
+    expect(rolesWith("claims:process")).toEqual(["CLAIMS_HANDLER", "ADMIN"]);
+    expect(rolesWith("member-space:use")).toEqual(["MEMBER"]);
+    for (const p of PERMISSIONS) {
+      for (const role of ["MEMBER", "CLAIMS_HANDLER", "ADMIN"] as const) expect(rolesWith(p).includes(role)).toBe(can(role, p));
     }
   });
 });

@@ -50,6 +50,11 @@ export function can(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }
 
+/** The roles holding `permission`, for queries that select the people allowed to act. */
+export function rolesWith(permission: Permission): Role[] {
+  return (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((role) => can(role, permission));
+}
+
 export function isStaff(role: Role): boolean {
   return role !== "MEMBER";
 }
