@@ -21,7 +21,7 @@ import {
   signChecklistItem,
   startSwitchboardScheduler,
 } from "~/features/switchboard/reopen.server";
-import { PROBE_TIMEOUT_MS, RETEST_PROBES, runProbes, runRetest } from "~/features/switchboard/retest.server";
+import { PROBE_TIMEOUT_MS, runProbes, runRetest } from "~/features/switchboard/retest.server";
 import { addTester, ensureServiceRows, isTester, listEvents, listTesters, loadServiceStatuses, removeTester } from "~/features/switchboard/store.server";
 import { SERVICE_KEYS, type ServiceKey } from "~/features/switchboard/types";
 import type { Actor } from "~/platform/audit/audit.server";
@@ -36,6 +36,7 @@ import {
   switchboardServices,
   webhookDeliveries,
 } from "~/platform/db/schema";
+import { RETEST_PROBES } from "~/retest-probes.server";
 import { createMemberPerson, createUser } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
@@ -463,7 +464,7 @@ describe("runRetest", () => {
       seenUsers.push(signedIn?.user.id ?? null);
       return signedIn?.session.mfaVerified ? html("<h1>Bonjour Camille</h1>") : html("", 401);
     });
-    const done = await runRetest(t.db, { requestId: request.id, baseUrl: "http://portail.test", actor: bruno, fetchImpl });
+    const done = await runRetest(t.db, { requestId: request.id, baseUrl: "http://portail.test", actor: bruno, probes: RETEST_PROBES, fetchImpl });
     expect(seenUsers).toEqual([testerUserId, testerUserId]);
     expect(requests.every((r) => r.cookie?.startsWith(`${sessionCookieName()}=`))).toBe(true);
     expect(await t.db.select().from(sessions).where(eq(sessions.userId, testerUserId))).toHaveLength(0);
@@ -476,7 +477,7 @@ describe("runRetest", () => {
     await close("coordonnees-bancaires");
     const request = await requestReopen(t.db, { actor: alice, key: "coordonnees-bancaires" });
     const { fetchImpl } = recordingFetch(() => html("Page introuvable", 404));
-    const done = await runRetest(t.db, { requestId: request.id, baseUrl: "http://portail.test", actor: alice, fetchImpl });
+    const done = await runRetest(t.db, { requestId: request.id, baseUrl: "http://portail.test", actor: alice, probes: RETEST_PROBES, fetchImpl });
     expect(done.testsPassedAt).toBeNull();
     expect(done.testReport).toMatchObject({ passed: false });
     await signAll(request.id, alice);
@@ -489,7 +490,7 @@ describe("runRetest", () => {
     const [proposal] = await proposeExpectedReturns(t.db, expectedReturnAt);
     const awaited: number[] = [];
     const { fetchImpl } = recordingFetch(() => html("Page introuvable", 404));
-    await runRetest(t.db, { requestId: proposal!.id, baseUrl: "http://portail.test", actor: alice, fetchImpl, awaitVersion: async (v) => void awaited.push(v) });
+    await runRetest(t.db, { requestId: proposal!.id, baseUrl: "http://portail.test", actor: alice, probes: RETEST_PROBES, fetchImpl, awaitVersion: async (v) => void awaited.push(v) });
     expect(awaited).toEqual([(await loadServiceStatuses(t.db)).version]);
     expect((await stateOf("formulaire-contact")).state).toBe("RETESTING");
   });
@@ -499,7 +500,7 @@ describe("runRetest", () => {
     const request = await requestReopen(t.db, { actor: alice, key: "documents" });
     await removeTester(t.db, { actor: alice, userId: testerUserId });
     try {
-      await expect(runRetest(t.db, { requestId: request.id, baseUrl: "http://portail.test", actor: alice, fetchImpl: recordingFetch(() => html("")).fetchImpl })).rejects.toMatchObject({ code: "no-tester" });
+      await expect(runRetest(t.db, { requestId: request.id, baseUrl: "http://portail.test", actor: alice, probes: RETEST_PROBES, fetchImpl: recordingFetch(() => html("")).fetchImpl })).rejects.toMatchObject({ code: "no-tester" });
     } finally {
       await addTester(t.db, { actor: alice, userId: testerUserId });
     }
@@ -522,7 +523,7 @@ describe("runRetest", () => {
       await close("espace-adherent");
       const request = await requestReopen(t.db, { actor: alice, key: "espace-adherent" });
       const { port } = server.address() as AddressInfo;
-      const done = await runRetest(t.db, { requestId: request.id, baseUrl: `http://127.0.0.1:${port}`, actor: alice });
+      const done = await runRetest(t.db, { requestId: request.id, baseUrl: `http://127.0.0.1:${port}`, actor: alice, probes: RETEST_PROBES });
       expect(done.testReport).toMatchObject({ passed: true, probes: [{ passed: true }, { passed: true }] });
     } finally {
       await new Promise((resolve) => server.close(resolve));

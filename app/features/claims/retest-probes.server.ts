@@ -1,4 +1,4 @@
-import type { Probe, ProbeContext } from "~/features/switchboard/retest.server";
+import type { Probe, ProbeContext } from "~/features/switchboard";
 
 /*
  * Re-test probes of `remboursements-en-ligne`, run over HTTP as the allow-listed tester before the
@@ -94,5 +94,5 @@ const estimateProbe: Probe = {
   },
 };
 
-/** For RETEST_PROBES["remboursements-en-ligne"]. */
+/** For RETEST_PROBES["remboursements-en-ligne"] (app/retest-probes.server.ts). */
 export const CLAIMS_RETEST_PROBES: readonly Probe[] = [listProbe, formProbe, estimateProbe];

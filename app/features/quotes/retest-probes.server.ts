@@ -1,4 +1,4 @@
-import type { Probe, ProbeContext } from "~/features/switchboard/retest.server";
+import type { Probe, ProbeContext } from "~/features/switchboard";
 import { HONEYPOT_FIELD } from "~/ui/form";
 import { euros, parisToday } from "./format";
 import { addDays } from "./schemas";
@@ -6,7 +6,7 @@ import { priceFormula, tariffValidOn } from "./tariff";
 import { TARIFF_VERSIONS, tariffFromSpec } from "./tariff-data";
 
 /*
- * Re-test probes of `devis-en-ligne` (wired into RETEST_PROBES by the switchboard): the form is
+ * Re-test probes of `devis-en-ligne` (wired into RETEST_PROBES at app/retest-probes.server.ts): the form is
  * served, and a computation for a known family gives the price the published tariff data says —
  * a known-answer test of the whole chain (form parsing, zone lookup, tariff read from the database,
  * engine, rendering). Nothing is saved: the probes never create a quote.

@@ -1,4 +1,4 @@
-import type { Probe, ProbeContext } from "~/features/switchboard/retest.server";
+import type { Probe, ProbeContext } from "~/features/switchboard";
 
 /*
  * Re-test probes of `adhesion-en-ligne`, run over HTTP as the switchboard's tester before the

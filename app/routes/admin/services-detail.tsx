@@ -23,6 +23,7 @@ import {
 import { isSwitchboardError } from "~/features/switchboard/errors";
 import { advanceRollout, approveReopen, cancelReopen, rejectReopen, requestReopen, signChecklistItem } from "~/features/switchboard/reopen.server";
 import { runRetest } from "~/features/switchboard/retest.server";
+import { RETEST_PROBES } from "~/retest-probes.server";
 import { addTester, removeTester } from "~/features/switchboard/store.server";
 import { ChoiceGroup } from "~/ui/form-controls";
 import { LaggardInstances, propagationSentence } from "~/features/switchboard/ui/propagation-summary";
@@ -143,6 +144,7 @@ export async function action(args: Route.ActionArgs) {
           actor,
           ipHash,
           baseUrl: `http://127.0.0.1:${config().port}`,
+          probes: RETEST_PROBES,
           awaitVersion: (version) => awaitPropagation(db(), version),
         });
         return back(request.testsPassedAt ? "recette-reussie" : "recette-echouee");
