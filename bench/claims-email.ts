@@ -7,6 +7,7 @@ import { pollClaimsMailbox } from "~/features/claims/email-intake.server";
 import { seedDemoData } from "~/features/demo/seed.server";
 import { parseKeyring, setKeyring } from "~/platform/crypto/keyring.server";
 import { type DatabaseHandle, openDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { claims, inboundClaimEmails, mailOutbox, persons } from "~/platform/db/schema";
 import { claimsMailboxOpener, createImapClient, parseImapUrl, PROCESSED_KEYWORD } from "~/platform/mail/imap.server";
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
   const loadavgAtStart = os.loadavg();
   setKeyring(parseKeyring(`bench:${randomBytes(32).toString("base64")}`, randomBytes(32).toString("base64")));
   const { handle, label } = await openBenchDatabase();
-  await applyMigrations(handle);
+  await applyMigrations(handle, afterMigrate);
   const db = handle.db;
   console.log(`database: ${label}; seeding demo members…`);
   await seedDemoData(db, { members: 300, log: () => {} });

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { changeServices } from "~/features/switchboard/change-services.server";
 import { ensureServiceRows } from "~/features/switchboard/store.server";
 import { type DatabaseHandle, openDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { users } from "~/platform/db/schema";
 import { onCleanup, runBenchmark } from "./lib/cleanup";
@@ -277,7 +278,7 @@ async function main(): Promise<void> {
   const handle = await openDatabase({ databaseUrl: database.url, poolSize: 4, applicationName: "bascule-bench-switchboard" });
   const closeHandle = onCleanup("bench database pool", () => handle.close());
   try {
-    await applyMigrations(handle);
+    await applyMigrations(handle, afterMigrate);
     await ensureServiceRows(handle.db);
     const [admin] = await handle.db
       .insert(users)

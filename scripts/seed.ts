@@ -19,6 +19,7 @@ import {
 } from "~/features/demo/seed.server";
 import { sealAuditBacklog } from "~/platform/audit/seal.server";
 import { config } from "~/platform/config/env.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
   }
   const handle = await openConfiguredDatabase(cfg, { applicationName: "bascule-seed" });
   try {
-    await applyMigrations(handle);
+    await applyMigrations(handle, afterMigrate);
     if (values.reset) {
       await resetDemoData(handle.db);
       console.log("Base remise à zéro : personnes, contrats, employeurs, comptes et sessions supprimés.");

@@ -17,6 +17,7 @@ import { startSwitchboardScheduler } from "~/features/switchboard/reopen.server"
 import { createServiceMatcher } from "~/features/switchboard/route-ownership";
 import { config } from "~/platform/config/env.server";
 import { database, db } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 import { sessionCookieName } from "~/platform/auth/session.server";
@@ -183,7 +184,7 @@ export type RunningBascule = { server: Server; stop(): Promise<void> };
 export async function start(options: { vite?: ViteDevServer } = {}): Promise<RunningBascule> {
   const cfg = config();
   const handle = await openConfiguredDatabase(cfg);
-  await applyMigrations(handle);
+  await applyMigrations(handle, afterMigrate);
   await ensureReferenceData(handle.db);
   if (cfg.seedOnEmpty && (await isDatabaseEmpty(handle.db))) {
     logger.info("empty database: seeding synthetic demo data");

@@ -9,6 +9,7 @@ import { auditSealBacklog, sealAuditBacklog, sealAuditLog, startAuditSealer } fr
 import { auditContent } from "~/platform/audit/sealing";
 import { describeAuditVerification, verifyAuditChain, verifyAuditChainAs } from "~/platform/audit/verify.server";
 import { type DatabaseHandle, type Db, openDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { auditLog } from "~/platform/db/schema";
 import { createTestDatabaseUpTo } from "./support/migrations";
@@ -288,7 +289,7 @@ describe(`migration 0003 on a database written before sealing (${onPostgres ? "P
       prevHash = hash;
     }
 
-    await applyMigrations(t);
+    await applyMigrations(t, afterMigrate);
     const migrated = await rowsById(t.db);
     expect(migrated.map((r) => [r.id, r.seq, r.hash])).toEqual(hashes.map((hash, i) => [i + 1, i + 1, hash]));
     expect(await verifyAuditChain(t.db, { seal: false })).toEqual({ ok: true, count: OLD, lastHash: hashes.at(-1) });

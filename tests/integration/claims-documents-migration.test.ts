@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decryptDocumentContent, storeClaimDocuments } from "~/features/claims/documents.server";
 import { submitClaim } from "~/features/claims/submit-claim.server";
 import { encryptBytes } from "~/platform/crypto/keyring.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { claimDocuments } from "~/platform/db/schema";
 import { createHousehold, onlineClaim, pdfBytes } from "./support/claims-fixtures";
@@ -31,7 +32,7 @@ describe(`migration 0004: claim documents as bytea (${onPostgres ? "PostgreSQL" 
         values (${claim.claimId}, 'INVOICE', ${`f${i}.pdf`}, 'application/pdf', ${bytes.length}, ${`hash-${i}`}, ${stored})`);
     }
 
-    await applyMigrations(t);
+    await applyMigrations(t, afterMigrate);
 
     const rows = await t.db.select().from(claimDocuments).where(eq(claimDocuments.claimId, claim.claimId)).orderBy(claimDocuments.fileName);
     expect(rows).toHaveLength(files.length);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTACT_WRITER_ROLE, ensureContactWriterRole } from "~/features/contact/contact-writer.server";
 import { submitContact } from "~/features/contact/submit-contact.server";
 import { type DatabaseHandle, openDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { setKeyring } from "~/platform/crypto/keyring.server";
 import { createMemberPerson, createUser } from "./support/fixtures";
@@ -77,7 +78,7 @@ describe.skipIf(!url)("contact writer role with a non-superuser application role
   });
 
   it("sets the role up after the migrations when the application may create roles, and writes through it", async () => {
-    await applyMigrations(withCreateRole.handle);
+    await applyMigrations(withCreateRole.handle, afterMigrate);
     expect(await ensureContactWriterRole(withCreateRole.handle.db)).toBe(true);
     const outcome = await submitContact(withCreateRole.handle.db, { ...message, sender: await sender(withCreateRole.handle) });
     expect(outcome.kind).toBe("sent");
@@ -90,7 +91,7 @@ describe.skipIf(!url)("contact writer role with a non-superuser application role
   });
 
   it("fails closed when the application may not set the role up", async () => {
-    await applyMigrations(withoutCreateRole.handle);
+    await applyMigrations(withoutCreateRole.handle, afterMigrate);
     expect(await ensureContactWriterRole(withoutCreateRole.handle.db)).toBe(false);
     const outcome = await submitContact(withoutCreateRole.handle.db, { ...message, sender: await sender(withoutCreateRole.handle) });
     expect(outcome.kind).toBe("unavailable");

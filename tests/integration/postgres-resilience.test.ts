@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations, pendingMigrationCount } from "~/platform/db/migrate.server";
 
 /** Behaviours that only exist with a PostgreSQL server shared by several instances. */
@@ -30,7 +31,7 @@ describe.skipIf(!url)("PostgreSQL mode", () => {
   it("lets several instances migrate the same database at once", async () => {
     const instances = await Promise.all([1, 2, 3].map((i) => openDatabase({ databaseUrl: dbUrl, poolSize: 2, applicationName: `bascule-test-${i}` })));
     try {
-      await Promise.all(instances.map((h) => applyMigrations(h)));
+      await Promise.all(instances.map((h) => applyMigrations(h, afterMigrate)));
       for (const h of instances) expect(await pendingMigrationCount(h)).toBe(0);
     } finally {
       await Promise.all(instances.map((h) => h.close()));

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SwitchboardAgent, startSwitchboardAgent } from "~/features/switchboard/propagation.server";
 import { ensureServiceRows } from "~/features/switchboard/store.server";
 import { type Db, openDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { auditLog, switchboardInstances, switchboardServices } from "~/platform/db/schema";
 import { createUser } from "./support/fixtures";
@@ -66,7 +67,7 @@ describe(`npm run services (${onPostgres ? "PostgreSQL" : "PGlite, server stoppe
       database = await createTestDatabase();
     } else {
       const handle = await openDatabase({ dataDir: pgliteDir });
-      await applyMigrations(handle);
+      await applyMigrations(handle, afterMigrate);
       await handle.close();
     }
     await withDb(async (db) => {

@@ -12,6 +12,7 @@ import {
 } from "~/features/switchboard/propagation.server";
 import { ensureServiceRows } from "~/features/switchboard/store.server";
 import { type DatabaseHandle, type Db, openDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { switchboardServices } from "~/platform/db/schema";
 import { createUser } from "./support/fixtures";
@@ -151,7 +152,7 @@ describe(`switchboard propagation (${onPostgres ? "PostgreSQL" : "PGlite"})`, ()
     const own = onPostgres
       ? await openDatabase({ databaseUrl: String(database.pool!.options.connectionString), poolSize: 2 })
       : await openDatabase({ inMemory: true });
-    if (!onPostgres) await applyMigrations(own);
+    if (!onPostgres) await applyMigrations(own, afterMigrate);
     const { logger, messages } = capturingLogger();
     const agent = await start({ pollIntervalMs: 50, logger }, own);
     const first = agent.snapshot();

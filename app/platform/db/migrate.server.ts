@@ -4,10 +4,8 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
-import type { DatabaseHandle } from "./client.server";
+import type { DatabaseHandle, Db } from "./client.server";
 import fs from "node:fs";
-// Database roles are set up with the schema they guard (the contact form's insert-only writer).
-import { ensureContactWriterRole } from "~/features/contact/contact-writer.server";
 
 /** Arbitrary but fixed: serialises migrations of several instances starting together. */
 const MIGRATION_LOCK_ID = 4_201_337;
@@ -16,12 +14,20 @@ export function migrationsFolder(): string {
   return path.resolve(process.env.BASCULE_MIGRATIONS_DIR ?? "drizzle");
 }
 
-/** Applies pending migrations; safe to call from several instances at once on PostgreSQL. */
-export async function applyMigrations(handle: DatabaseHandle): Promise<void> {
+/**
+ * Runs right after the migrations, under the same lock: sets up what the features need beside the
+ * schema (database roles that guard it, such as the contact form's insert-only writer). Platform
+ * knows no feature, so the composition roots (server, scripts, bench, test helpers) pass the one
+ * of app/after-migrate.server.ts.
+ */
+export type AfterMigrate = (db: Db) => Promise<void>;
+
+/** Applies pending migrations, then `afterMigrate`; safe to call from several instances at once on PostgreSQL. */
+export async function applyMigrations(handle: DatabaseHandle, afterMigrate: AfterMigrate): Promise<void> {
   const folder = migrationsFolder();
   if (handle.mode === "pglite") {
     await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder: folder });
-    await ensureContactWriterRole(handle.db);
+    await afterMigrate(handle.db);
     return;
   }
   const pool = handle.pool!;
@@ -29,7 +35,7 @@ export async function applyMigrations(handle: DatabaseHandle): Promise<void> {
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
     await migratePg(handle.db as unknown as NodePgDatabase, { migrationsFolder: folder });
-    await ensureContactWriterRole(handle.db);
+    await afterMigrate(handle.db);
   } finally {
     await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_ID]).catch(() => undefined);
     client.release();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase, setDatabase } from "~/platform/db/client.server";
+import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { parseKeyring, setKeyring } from "~/platform/crypto/keyring.server";
 
@@ -40,7 +41,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     handle = await openDatabase({ inMemory: true });
     dispose = () => handle.close();
   }
-  await applyMigrations(handle);
+  await applyMigrations(handle, afterMigrate);
   setDatabase(handle);
   return {
     ...handle,
