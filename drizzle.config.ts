@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // contacted by `npm run db:generate`.
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./app/platform/db/schema.ts",
+  schema: "./app/platform/db/schema/index.ts",
   out: "./drizzle",
 });

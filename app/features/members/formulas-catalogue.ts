@@ -1,4 +1,5 @@
 import type { guaranteeBasis } from "~/platform/db/schema";
+import { GUARANTEE_CATEGORIES, type GuaranteeCategory } from "~/platform/db/schema/guarantee-values";
 
 /*
  * The four synthetic formulas and the regulatory amounts, as data (DOMAIN.md § Synthetic formulas
@@ -9,26 +10,7 @@ import type { guaranteeBasis } from "~/platform/db/schema";
 
 export type GuaranteeBasis = (typeof guaranteeBasis.enumValues)[number];
 
-export const GUARANTEE_CATEGORIES = [
-  "doctor-optam",
-  "doctor-non-optam",
-  "pharmacy-65-30",
-  "pharmacy-15",
-  "hospital-daily-fee",
-  "hospital-private-room",
-  "dental-care",
-  "dental-prosthesis-100-sante",
-  // Carries the yearly ceiling of the "maîtrisé" and "libre" baskets in `ceilingCents`: the
-  // ceiling applies to exactly these baskets, so one line per category is enough.
-  "dental-prosthesis-other",
-  "optics-class-a",
-  "optics-class-b",
-  "hearing-class-1",
-  "hearing-class-2",
-  "alternative-medicine",
-] as const;
-
-export type GuaranteeCategory = (typeof GUARANTEE_CATEGORIES)[number];
+export { GUARANTEE_CATEGORIES, type GuaranteeCategory };
 
 /** One row of `guarantee_lines`, without its ids. Unused amounts stay undefined (NULL). */
 export type GuaranteeLineSpec = {

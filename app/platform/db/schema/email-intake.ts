@@ -1,14 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { claims, contracts, users } from "./schema";
+import { bigint, check, index, integer, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+import { claims } from "./claims";
+import { ts } from "./columns";
+import { contracts } from "./core";
 
 /*
  * Claims received by e-mail (degraded mode, see ADR 008). One row per message of the claims
  * mailbox, whatever became of it: the unique Message-ID is what makes ingestion exactly-once
  * across crashes and concurrent pollers.
  */
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const inboundEmailStatus = pgEnum("inbound_email_status", [
   /** Recorded, not yet decided (only inside the ingestion transaction). */

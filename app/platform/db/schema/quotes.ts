@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
 
 /*
  * Quotes (devis) and the versioned tariff they are priced with (DOMAIN.md § Synthetic tariff,
@@ -7,12 +8,7 @@ import { boolean, check, date, index, integer, jsonb, pgTable, smallint, text, t
  * base monthly rates per age band (formula F2, zone Z2, general scheme) and multipliers per formula,
  * zone and scheme, plus the children rules. A saved quote keeps the version it was priced with and
  * a frozen copy of its result, so re-pricing later never changes a quote a prospect already holds.
- *
- * This file is re-exported by schema.ts, whose body runs after this one: only plain columns here
- * (no enum or table imported from schema.ts at module level).
  */
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const tariffVersions = pgTable(
   "tariff_versions",

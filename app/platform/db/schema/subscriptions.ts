@@ -1,13 +1,12 @@
-import { index, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { contracts } from "./schema";
+import { index, jsonb, pgEnum, pgTable, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { ts } from "./columns";
+import { contracts } from "./core";
 
 /*
  * Online subscription (features/subscriptions): a draft saved step by step, then signed with an
  * e-mailed code, submitted as a PENDING contract and reviewed by staff. The draft never holds a
  * clear NIR or IBAN: they are encrypted values (see platform/crypto) with their hints.
  */
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const subscriptionStatus = pgEnum("subscription_status", [
   "DRAFT", // being filled in

@@ -9,27 +9,26 @@ import {
   pgTable,
   smallint,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
   date,
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import type { CareCategory, ClaimLineInput, LineValuation, ReviewReason } from "~/features/claims/types";
-import type { GuaranteeCategory } from "~/features/members/formulas-catalogue";
-import { contracts, persons, users } from "./schema";
+import { users } from "./accounts";
+import type { CareCategory, ClaimLineInput, LineValuation, ReviewReason } from "./claim-values";
+import { ts } from "./columns";
+import { contracts, persons } from "./core";
+import type { GuaranteeCategory } from "./guarantee-values";
 
 /*
  * Reimbursement claims (features/claims): the claims themselves, their lines as valued by the
  * engine, the uploaded documents (encrypted), the timeline and the SEPA payment batches.
- * Conventions of schema.ts apply: money in integer cents, civil dates as `date`, timestamps as
+ * Conventions of core.ts apply: money in integer cents, civil dates as `date`, timestamps as
  * `timestamptz`, file contents only encrypted. `*_enc` columns hold the text format of
  * `encryptBytes` (`v1.<kid>.<iv>.<ct+tag>`), like every other encrypted column — except the
  * documents' contents, the bulk of the data: `bytea` holding `encryptBytesBinary`'s envelope
  * (a quarter smaller, never re-encoded on its way to and from the database).
  */
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /** `bytea`, read as a Buffer whatever the driver returns (node-postgres: Buffer, PGlite: Uint8Array). */
 const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
