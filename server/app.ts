@@ -92,6 +92,7 @@ export function createApp(options: AppOptions) {
       host: req.headers.host,
       secFetchSite: req.header("sec-fetch-site"),
       origin: req.header("origin"),
+      scheme: req.protocol,
       trustedOrigins: [cfg.publicOrigin],
     });
     if (!cross) return next();

@@ -12,6 +12,8 @@ export function isCrossSiteRequest(input: {
   host: string | undefined;
   secFetchSite: string | undefined;
   origin: string | undefined;
+  /** The request's scheme (`http` or `https`, as the proxy reports it): an Origin must have it too. */
+  scheme?: string;
   trustedOrigins?: readonly string[];
 }): boolean {
   if (SAFE_METHODS.has(input.method.toUpperCase())) return false;
@@ -20,13 +22,15 @@ export function isCrossSiteRequest(input: {
   if (input.origin !== undefined) {
     if (input.origin === "null") return true;
     if (input.trustedOrigins?.includes(input.origin)) return false;
-    let originHost: string;
+    let parsed: URL;
     try {
-      originHost = new URL(input.origin).host;
+      parsed = new URL(input.origin);
     } catch {
       return true;
     }
-    if (!input.host || originHost.toLowerCase() !== input.host.toLowerCase()) return true;
+    if (!input.host || parsed.host.toLowerCase() !== input.host.toLowerCase()) return true;
+    // Same host on another scheme is another origin (e.g. a page injected over plain http).
+    if (input.scheme !== undefined && parsed.protocol !== `${input.scheme.toLowerCase()}:`) return true;
   }
   return false;
 }
