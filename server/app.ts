@@ -55,7 +55,7 @@ type AppOptions = {
   switchboard?: express.RequestHandler;
 };
 
-export function createApp(options: AppOptions) {
+function createApp(options: AppOptions) {
   const cfg = config();
   const app = express();
   app.disable("x-powered-by");

@@ -24,7 +24,7 @@ export function onCleanup(label: string, run: () => Promise<void>): () => Promis
  * Runs every pending undo step, newest first; a failing step is reported and the others still
  * run. A signal and the end of `main` may both ask for it: they share one pass.
  */
-export function runCleanup(): Promise<void> {
+function runCleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (let task = tasks.pop(); task; task = tasks.pop()) {
       try {

@@ -6,7 +6,7 @@ import { onCleanup } from "./cleanup";
  * The PostgreSQL server the benchmarks create their throw-away databases on: the local one, or
  * BENCH_POSTGRES_URL (a user allowed to create databases).
  */
-export const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** POSTGRES_ADMIN_URL without its password, for messages and result files. */
 function shownAdminUrl(): string {

@@ -21,7 +21,7 @@ export type RunningServer = {
 };
 
 /** A loopback port that was free a moment ago (the server binds it right after). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const probe = net.createServer();
   probe.listen(0, "127.0.0.1");
   await once(probe, "listening");

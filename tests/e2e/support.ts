@@ -41,7 +41,7 @@ function usedSteps(): Record<string, number> {
  * A TOTP code that this account has not used yet: the server refuses a code twice, so a second
  * login within the same 30-second step waits for the next one.
  */
-export async function freshTotp(email: string): Promise<string> {
+async function freshTotp(email: string): Promise<string> {
   const key = totpKeyFromBase32(DEMO_TOTP_SECRET);
   for (;;) {
     const now = new Date();

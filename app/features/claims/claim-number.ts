@@ -6,7 +6,7 @@
 
 const PARIS_YEAR = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", year: "numeric" });
 
-export const CLAIM_NUMBER_PATTERN = /^RB-\d{4}-\d{7,}$/;
+const CLAIM_NUMBER_PATTERN = /^RB-\d{4}-\d{7,}$/;
 
 export function formatClaimNumber(receivedAt: Date, sequence: number): string {
   if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError("claim sequence must be a positive integer");

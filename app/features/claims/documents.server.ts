@@ -55,7 +55,7 @@ export function decryptDocumentContent(contentEnc: Uint8Array): Buffer {
 }
 
 /** Two documents of 10 MB at most, plus the form's fields and the multipart framing. */
-export const MAX_CLAIM_BODY_BYTES = 2 * 10 * 1024 * 1024 + 512 * 1024;
+const MAX_CLAIM_BODY_BYTES = 2 * 10 * 1024 * 1024 + 512 * 1024;
 
 export class UploadRejected extends Error {
   constructor(

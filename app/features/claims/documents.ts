@@ -32,9 +32,9 @@ const SIGNATURES: readonly { mimeType: DocumentMimeType; extension: "pdf" | "jpg
 
 const startsWith = (bytes: Uint8Array, magic: readonly number[]) => bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
 
-export const UNSUPPORTED_TYPE_MESSAGE = "Ce fichier n’est ni un PDF, ni une image JPEG ou PNG. Envoyez la facture ou le décompte dans l’un de ces formats.";
+const UNSUPPORTED_TYPE_MESSAGE = "Ce fichier n’est ni un PDF, ni une image JPEG ou PNG. Envoyez la facture ou le décompte dans l’un de ces formats.";
 
-export function tooLargeMessage(): string {
+function tooLargeMessage(): string {
   return `Ce fichier dépasse ${MAX_DOCUMENT_SIZE_LABEL}. Envoyez une version plus légère (par exemple une photo moins grande ou un PDF compressé).`;
 }
 

@@ -103,7 +103,7 @@ const personColumns = {
 };
 
 /** What the database knows about the sender (file or account address) and the subject's reference. */
-export async function lookupIntake(db: DbOrTx, sender: string | null, memberNumber: string | null): Promise<IntakeLookup> {
+async function lookupIntake(db: DbOrTx, sender: string | null, memberNumber: string | null): Promise<IntakeLookup> {
   const senderPersons: IntakePerson[] = sender
     ? await db
         .select(personColumns)
@@ -236,7 +236,7 @@ export async function ingestMessage(db: DbOrTx, message: MailboxMessage, context
 }
 
 /** Reads the unprocessed messages of one mailbox session in UID order, by bounded batches. */
-export async function ingestSession(db: Db, session: ClaimsMailboxSession, options: PollOptions): Promise<PollReport> {
+async function ingestSession(db: Db, session: ClaimsMailboxSession, options: PollOptions): Promise<PollReport> {
   const { batchSize = DEFAULT_BATCH_SIZE, concurrency = 1, maxMessages = Number.POSITIVE_INFINITY, now = () => new Date(), logger } = options;
   const report: PollReport = { fetched: 0, claims: 0, triaged: 0, alreadyKnown: 0, marked: 0, failed: 0 };
   // Messages that failed in this run wait for the next one instead of being retried in a loop.

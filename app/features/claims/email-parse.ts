@@ -169,7 +169,7 @@ const FIELD_NAMES: Record<FieldKey, string> = {
   provider: "professionnel de santé",
 };
 
-export function fold(text: string): string {
+function fold(text: string): string {
   return text
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
@@ -362,7 +362,7 @@ export function toClaimLine(body: ParsedBody): ClaimLineInput | null {
 }
 
 /** The body fields as a short French summary for the claim's note (what staff should key in). */
-export function describeBody(body: ParsedBody): string | null {
+function describeBody(body: ParsedBody): string | null {
   const parts: string[] = [];
   if (body.beneficiary) parts.push(`bénéficiaire indiqué : ${body.beneficiary}`);
   if (body.careDate) parts.push(`date des soins : ${body.careDate}`);
@@ -417,7 +417,7 @@ export const TRIAGE_REASONS = {
 export type TriageReason = keyof typeof TRIAGE_REASONS;
 
 /** More documents than any single claim needs: likely not a claim (or a mailbox flood). */
-export const MAX_EMAIL_DOCUMENTS = 10;
+const MAX_EMAIL_DOCUMENTS = 10;
 
 export type IntakeDecision =
   | {
@@ -500,7 +500,7 @@ export function inspectAttachments(attachments: ParsedClaimEmail["attachments"])
 }
 
 /** By name: "décompte", "ameli"… is the Sécu statement; the first other document is the invoice. */
-export function guessDocumentKind(fileName: string, before: readonly InspectedDocument[]): InspectedDocument["kind"] {
+function guessDocumentKind(fileName: string, before: readonly InspectedDocument[]): InspectedDocument["kind"] {
   const name = fold(fileName);
   if (/decompte|releve|secu|ameli|cpam|assurance maladie/.test(name)) return "SECU_STATEMENT";
   if (/facture|note|honoraires|ticket|recu|quittance|invoice/.test(name)) return "INVOICE";

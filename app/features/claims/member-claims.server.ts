@@ -40,7 +40,7 @@ async function contractIdOf(db: Db, personId: string): Promise<string | null> {
 }
 
 /** What was submitted under a key: the form's values and the files' contents, not their names. */
-export function claimPayloadHash(form: ClaimForm, files: readonly InspectedDocument[]): string {
+function claimPayloadHash(form: ClaimForm, files: readonly InspectedDocument[]): string {
   const canonical = JSON.stringify({
     beneficiaryId: form.beneficiaryId,
     invoiceNumber: form.invoiceNumber,

@@ -38,7 +38,7 @@ export function isReviewError(err: unknown): err is ReviewError {
 }
 
 /** Statuses a handler can still decide on: waiting for them, or for a document from the member. */
-export const OPEN_STATUSES = ["REVIEW", "RETURNED"] as const satisfies readonly ClaimStatus[];
+const OPEN_STATUSES = ["REVIEW", "RETURNED"] as const satisfies readonly ClaimStatus[];
 type OpenStatus = (typeof OPEN_STATUSES)[number];
 const isOpen = (status: ClaimStatus): status is OpenStatus => (OPEN_STATUSES as readonly string[]).includes(status);
 
@@ -191,7 +191,7 @@ export type ClaimReview = {
 };
 
 /** Bascule may never pay more for a line than what the member paid and the Sécu did not. */
-export function maxLineAmcCents(input: ClaimLineInput): number {
+function maxLineAmcCents(input: ClaimLineInput): number {
   const secuPaid = input.secu.covered ? input.secu.paidCents : 0;
   return Math.max(0, input.realCostCents - secuPaid);
 }

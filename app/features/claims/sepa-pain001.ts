@@ -46,7 +46,7 @@ export class SepaError extends Error {
 }
 
 /** EPC limits of the fields Bascule fills. */
-export const SEPA_MAX = { id: 35, name: 70, remittance: 140 } as const;
+const SEPA_MAX = { id: 35, name: 70, remittance: 140 } as const;
 /** Largest amount a SEPA credit transfer may carry: 999,999,999.99 €. */
 const MAX_AMOUNT_CENTS = 99_999_999_999;
 
@@ -87,7 +87,7 @@ export function isValidBic(bic: string): boolean {
   return BIC_FORMAT.test(bic);
 }
 
-export function isValidSepaId(id: string): boolean {
+function isValidSepaId(id: string): boolean {
   return id.length <= SEPA_MAX.id && SEPA_ID.test(id);
 }
 

@@ -12,7 +12,7 @@ import type { Channel } from "./types";
  * counted apart, neither a hit nor a miss, so that the figure does not swing with the time of day.
  */
 
-export const PAID_WITHIN_MS = 48 * 3_600_000;
+const PAID_WITHIN_MS = 48 * 3_600_000;
 /** The reference: 93 % of claims paid within 48 hours. */
 export const REFERENCE_SHARE = 0.93;
 

@@ -96,5 +96,3 @@ export const rejectClaimSchema = z.object({
 export type RejectClaimInput = z.input<typeof rejectClaimSchema>;
 
 export const approveClaimSchema = z.object({ intent: z.literal("approve") });
-
-export const batchIdSchema = z.object({ batchId: z.uuid() });

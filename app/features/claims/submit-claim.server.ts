@@ -33,7 +33,7 @@ export class ClaimError extends Error {
 }
 
 /** Label of the engine in timelines and the audit log. */
-export const AUTOMATIC_ACTOR: Actor = { userId: null, label: "Traitement automatique" };
+const AUTOMATIC_ACTOR: Actor = { userId: null, label: "Traitement automatique" };
 
 export type SubmitClaimInput = {
   channel: Channel;

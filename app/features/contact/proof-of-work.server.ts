@@ -21,7 +21,7 @@ export const POW_TTL_MS = 5 * 60_000;
  * Counter range: 50,000 SHA-256 on average. WebCrypto computes about 60,000 a second on one core
  * (measured with pow-client in Node 20), so a visitor waits about a second, once per message.
  */
-export const POW_DIFFICULTY = { min: 20_000, max: 80_000 } as const;
+const POW_DIFFICULTY = { min: 20_000, max: 80_000 } as const;
 /** Bound into the signed challenge, so a challenge for another form would not be accepted here. */
 const PURPOSE = "contact";
 

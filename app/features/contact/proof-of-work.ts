@@ -27,7 +27,7 @@ export const powChallengeSchema = z.strictObject({
   signature: hex(128),
 });
 
-export const powSolutionSchema = z.strictObject({
+const powSolutionSchema = z.strictObject({
   counter: z.number().int().min(0).max(0xffffffff),
   derivedKey: hex(128),
 });

@@ -15,7 +15,7 @@ import { POW_FIELD } from "./schemas";
  * to Bascule's own re-test address.
  */
 
-export const RETEST_SENDER = "re-test@bascule.example";
+const RETEST_SENDER = "re-test@bascule.example";
 const RETEST_MESSAGE =
   "Message automatique du re-test du formulaire de contact avant sa réouverture. Aucune réponse n’est nécessaire : vous pouvez le clore.";
 

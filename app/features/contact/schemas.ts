@@ -37,7 +37,7 @@ export const STATUS_LABELS: Readonly<Record<ContactStatus, string>> = {
 export const MESSAGE_MIN_LENGTH = 20;
 export const MESSAGE_MAX_LENGTH = 3000;
 /** The encoded proof of work is a few hundred characters; anything much longer is not ours. */
-export const POW_FIELD_MAX_LENGTH = 2000;
+const POW_FIELD_MAX_LENGTH = 2000;
 export const POW_FIELD = "altcha";
 
 /*
@@ -93,10 +93,6 @@ export const contactSchema = z.object({
   memberNumber,
   [POW_FIELD]: z.string().max(POW_FIELD_MAX_LENGTH, "La vérification anti-robot est illisible : rechargez la page.").optional(),
 });
-
-export type ContactInput = z.infer<typeof contactSchema>;
-
-export const statusFilterSchema = z.enum(CONTACT_STATUSES).optional().catch(undefined);
 
 export const changeStatusSchema = z.object({
   status: z.enum(CONTACT_STATUSES, { error: "Choisissez un statut." }),

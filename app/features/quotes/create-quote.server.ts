@@ -94,7 +94,7 @@ export async function computeQuote(db: DbOrTx, form: QuoteForm): Promise<Compute
   };
 }
 
-export function newReference(): string {
+function newReference(): string {
   const pick = () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
   const block = () => Array.from({ length: 4 }, pick).join("");
   return `DV-${block()}-${block()}`;

@@ -39,7 +39,7 @@ const LEVEL: Record<Need, number> = {
 };
 
 /** The formula recommended when nothing is ticked: the balanced one. */
-export const DEFAULT_RECOMMENDATION = "F2";
+const DEFAULT_RECOMMENDATION = "F2";
 
 export function recommendFormula(needs: readonly Need[]): "F1" | "F2" | "F3" | "F4" {
   const unique = [...new Set(needs)];

@@ -9,7 +9,7 @@ import { blindIndex } from "~/platform/crypto/keyring.server";
  * quote page, its PDF and the subscription can be opened without typing the e-mail again.
  */
 
-export const QUOTE_ACCESS_SECONDS = 2 * 60 * 60;
+const QUOTE_ACCESS_SECONDS = 2 * 60 * 60;
 
 function cookieName(reference: string): string {
   const name = `bascule_devis_${reference.replace(/-/g, "")}`;

@@ -10,7 +10,7 @@ export const REFERENCE_PATTERN = /^DV-[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{4}-[234
 export const MAX_CHILDREN = 8;
 /** How far ahead a cover may start. */
 export const MAX_START_MONTHS = 6;
-export const FORMULA_CODES = ["F1", "F2", "F3", "F4"] as const;
+const FORMULA_CODES = ["F1", "F2", "F3", "F4"] as const;
 
 export function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`);

@@ -161,7 +161,7 @@ export function priceFormula(tariff: Tariff, input: QuoteInput, formula: string)
 }
 
 /** Formula codes of the tariff, in ascending multiplier order (F1 → F4). */
-export function formulaCodes(tariff: Tariff): readonly string[] {
+function formulaCodes(tariff: Tariff): readonly string[] {
   let codes = formulaOrder.get(tariff.factors.FORMULA);
   if (!codes) {
     codes = Object.entries(tariff.factors.FORMULA)

@@ -7,12 +7,12 @@
 export type Scheme = "GENERAL" | "ALSACE_MOSELLE";
 
 /** Départements of the Alsace-Moselle local scheme (Bas-Rhin, Haut-Rhin, Moselle). */
-export const ALSACE_MOSELLE_DEPARTEMENTS: ReadonlySet<string> = new Set(["57", "67", "68"]);
+const ALSACE_MOSELLE_DEPARTEMENTS: ReadonlySet<string> = new Set(["57", "67", "68"]);
 
 /** Overseas départements priced online (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte). */
 const OVERSEAS = new Set(["971", "972", "973", "974", "976"]);
 
-export const POSTCODE_PATTERN = /^\d{5}$/;
+const POSTCODE_PATTERN = /^\d{5}$/;
 
 /**
  * The département of a French postcode, or null when the postcode is not a metropolitan or

@@ -349,7 +349,7 @@ export const bankSchema = (hasSavedIban = false) =>
 // ---------------------------------------------------------------------------------------------
 // Step 5: start date, documents and consents
 
-export const START_DATE_MAX_MONTHS = 6;
+const START_DATE_MAX_MONTHS = 6;
 
 function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000)

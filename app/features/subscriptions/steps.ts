@@ -14,18 +14,14 @@ export const STEPS = [
 
 export type StepKey = (typeof STEPS)[number]["key"];
 
-export const STEP_KEYS: readonly StepKey[] = STEPS.map((s) => s.key);
+const STEP_KEYS: readonly StepKey[] = STEPS.map((s) => s.key);
 
-export function stepIndex(key: StepKey): number {
+function stepIndex(key: StepKey): number {
   return STEP_KEYS.indexOf(key);
 }
 
 export function stepPath(key: StepKey): string {
   return STEPS[stepIndex(key)]!.path;
-}
-
-export function isStepKey(value: string): value is StepKey {
-  return (STEP_KEYS as readonly string[]).includes(value);
 }
 
 /** Which steps a draft has completed, from the data it holds. */

@@ -30,18 +30,13 @@ const LOOKUP_RULE: ThrottleRule = { limit: 20, windowMs: 60 * 60_000, blockMs: 6
 export const NIR_PURPOSE = "subscription_drafts.nir";
 export const IBAN_PURPOSE = "subscription_drafts.iban";
 
-export function draftCookieName(): string {
+function draftCookieName(): string {
   return config().secureCookies ? "__Host-bascule_adhesion" : "bascule_adhesion";
 }
 
 export function serializeDraftCookie(token: string): string {
   const secure = config().secureCookies ? "; Secure" : "";
   return `${draftCookieName()}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${DRAFT_LIFETIME_MS / 1000}${secure}`;
-}
-
-export function serializeClearedDraftCookie(): string {
-  const secure = config().secureCookies ? "; Secure" : "";
-  return `${draftCookieName()}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
 }
 
 export function readDraftToken(request: Request): string | null {

@@ -16,8 +16,6 @@ import { SERVICE_KEYS, type ServiceKey, type ServiceState, type ServiceStatus } 
 
 export type ChangeTarget = "CLOSED" | "FALLBACK";
 
-export type ServiceChange = { key: ServiceKey; to: ChangeTarget };
-
 export type PlannedChange = {
   key: ServiceKey;
   label: string;

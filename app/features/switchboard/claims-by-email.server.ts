@@ -5,7 +5,7 @@ import { persons } from "~/platform/db/schema";
 import { peekSnapshot } from "./public-status.server";
 
 /** The subject reference of a claim sent by e-mail: what the claims mailbox ingestion matches on. */
-export function claimsEmailReference(memberNumber: string): string {
+function claimsEmailReference(memberNumber: string): string {
   return `BAS-${memberNumber}`;
 }
 

@@ -34,7 +34,7 @@ export function classifyRequest(req: {
 }
 
 /** The page path a request is about: `/devis.data` → `/devis`, `/_root.data` → `/`. */
-export function pagePath(path: string): string {
+function pagePath(path: string): string {
   if (path === "/_root.data") return "/";
   if (path.endsWith("/_.data")) return path.slice(0, -"_.data".length);
   if (path.endsWith(".data")) return path.slice(0, -".data".length);

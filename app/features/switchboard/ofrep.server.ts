@@ -54,7 +54,7 @@ function success(evaluation: FlagEvaluation) {
 }
 
 /** The request body as text, or null when it is larger than `MAX_BODY_BYTES` (not read further). */
-export async function readBody(request: Request): Promise<string | null> {
+async function readBody(request: Request): Promise<string | null> {
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

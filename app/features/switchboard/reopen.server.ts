@@ -39,7 +39,7 @@ export type TestReport = { passed: boolean; ranAt: string; durationMs: number; p
 export type StoredTestReport = TestReport & { attachedBy: { userId: string | null; label: string } };
 
 /** Requester label of the proposals made when a closure's expected return time has passed. */
-export const SYSTEM_REQUESTER_LABEL = "système";
+const SYSTEM_REQUESTER_LABEL = "système";
 
 const LIVE_STATUSES: ReopenRequestStatus[] = ["PENDING", "APPROVED"];
 const labelOf = (key: ServiceKey) => SERVICE_CATALOGUE[key].label;

@@ -60,7 +60,7 @@ export function retryAfterSeconds(expectedReturnAt: string | null, nowMs: number
   return Math.max(60, Math.ceil((at - nowMs) / 1000));
 }
 
-export function shutterTitle(content: Pick<ShutterContent, "label">): string {
+function shutterTitle(content: Pick<ShutterContent, "label">): string {
   return `Le service « ${content.label} » est temporairement indisponible`;
 }
 

@@ -27,7 +27,7 @@ export type AuditChainVerification =
 const DEFAULT_BATCH_SIZE = 1000;
 
 /** An entry still unsealed this long after its action means sealing is not running (ADR 014). */
-export const UNSEALED_GRACE_MS = 60_000;
+const UNSEALED_GRACE_MS = 60_000;
 
 const REASON_LABELS: Record<ChainBreakReason, string> = {
   "hash-mismatch": "contenu modifié",

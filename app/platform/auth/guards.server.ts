@@ -55,7 +55,7 @@ async function deny(args: GuardArgs, signedIn: ValidatedSession, permission: str
 }
 
 /** Throws a redirect to the login page when nobody is signed in. */
-export async function requireUser(args: GuardArgs): Promise<ValidatedSession> {
+async function requireUser(args: GuardArgs): Promise<ValidatedSession> {
   const signedIn = await getSignedIn(args);
   if (!signedIn) loginRedirect(args.request);
   return signedIn;

@@ -3,7 +3,7 @@ import { decodeBase32IgnorePadding, encodeBase32NoPadding } from "@oslojs/encodi
 
 /** RFC 6238 with the usual authenticator-app parameters. */
 export const TOTP_PERIOD_SECONDS = 30;
-export const TOTP_DIGITS = 6;
+const TOTP_DIGITS = 6;
 
 export function newTotpKey(): Uint8Array {
   const key = new Uint8Array(20);

@@ -4,7 +4,7 @@
  * Excel reads the file as Windows-1252.
  */
 
-export const CSV_SEPARATOR = ";";
+const CSV_SEPARATOR = ";";
 export const CSV_BOM = "\uFEFF";
 
 export type CsvValue = string | number | boolean | null | undefined;

@@ -17,7 +17,7 @@ import { type PeriodicWorker, startPeriodicWorker } from "~/platform/jobs/period
  * shared secret, and `X-Bascule-Timestamp` (Unix seconds) so that receivers can refuse replays.
  */
 
-export const WEBHOOK_TIMEOUT_MS = 5_000;
+const WEBHOOK_TIMEOUT_MS = 5_000;
 const LEASE_MARGIN_MS = 60_000;
 const LAST_ERROR_MAX_LENGTH = 300;
 const DEFAULT_BATCH_SIZE = 10;
@@ -29,7 +29,7 @@ export function signWebhook(secret: string, timestamp: number | string, body: st
 }
 
 /** The headers of one attempt. */
-export function webhookHeaders(input: { secret: string; deliveryId: string; timestamp: number; body: string }): Record<string, string> {
+function webhookHeaders(input: { secret: string; deliveryId: string; timestamp: number; body: string }): Record<string, string> {
   return {
     "Content-Type": "application/json",
     "User-Agent": "Bascule-Webhooks/1",

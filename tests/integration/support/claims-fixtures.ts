@@ -14,7 +14,7 @@ import { contracts, formulas, guaranteeLines, persons, regulatoryParameters, use
 
 const unique = () => randomBytes(4).toString("hex");
 
-export async function ensureClaimsCatalogue(db: Db): Promise<Map<FormulaCode, string>> {
+async function ensureClaimsCatalogue(db: Db): Promise<Map<FormulaCode, string>> {
   const existing = await db.select({ id: formulas.id, code: formulas.code }).from(formulas);
   const ids = new Map(existing.map((f) => [f.code as FormulaCode, f.id]));
   for (const { lines, ...formula } of FORMULAS) {

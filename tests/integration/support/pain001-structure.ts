@@ -99,7 +99,7 @@ const AMOUNT = /^(?:0|[1-9]\d{0,8})\.\d{2}$/;
 const BIC = /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/;
 const COUNT = /^[1-9]\d{0,14}$/;
 
-export const PAIN_001_001_09 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09";
+const PAIN_001_001_09 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09";
 
 function checkSequence(el: XmlElement, path: string, parent: string | null, problems: string[]): void {
   const slots = (parent && SEQUENCES[`${parent}/${el.name}`]) || SEQUENCES[el.name];
