@@ -4,7 +4,7 @@ import { createPaymentBatch, listPayableClaims, loadPaymentBatch, markBatchPaid,
 import { approveClaim } from "~/features/claims/review-claims.server";
 import { loadServiceLevel } from "~/features/claims/service-level.server";
 import { submitClaim } from "~/features/claims/submit-claim.server";
-import { ibanHint } from "~/features/members/identifiers";
+import { ibanHint } from "~/platform/identifiers/identifiers";
 import { encryptField } from "~/platform/crypto/keyring.server";
 import { auditLog, claimEvents, claims, contracts, mailOutbox, paymentBatches } from "~/platform/db/schema";
 import { pain001Problems } from "./support/pain001-structure";

@@ -13,7 +13,7 @@ import {
   returnClaim,
 } from "~/features/claims/review-claims.server";
 import { submitClaim } from "~/features/claims/submit-claim.server";
-import { nirHint } from "~/features/members/identifiers";
+import { nirHint } from "~/platform/identifiers/identifiers";
 import { auditLog, claimEvents, claimLines, claims, mailOutbox, persons } from "~/platform/db/schema";
 import { CLAIMS_NOW, claimFiles, createHousehold, gpLine, type Household, onlineClaim } from "./support/claims-fixtures";
 import { createUser } from "./support/fixtures";

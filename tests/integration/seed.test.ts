@@ -21,7 +21,7 @@ import {
   isValidSiren,
   isValidSiret,
   nirHint,
-} from "~/features/members/identifiers";
+} from "~/platform/identifiers/identifiers";
 import { verifyPassword } from "~/platform/auth/password.server";
 import { parseConfig, setConfig } from "~/platform/config/env.server";
 import { blindIndex, decryptField } from "~/platform/crypto/keyring.server";

@@ -2,7 +2,7 @@ import { and, desc, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeActivation } from "~/features/accounts/activate-account.server";
 import { FORMULAS } from "~/features/members/formulas-catalogue";
-import { isValidMemberNumber } from "~/features/members/identifiers";
+import { isValidMemberNumber } from "~/platform/identifiers/identifiers";
 import { getMemberDashboard } from "~/features/members/member-dashboard.server";
 import { saveQuote } from "~/features/quotes/create-quote.server";
 import { ensureTariff } from "~/features/quotes/ensure-tariff.server";

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { isValidIban, maskIbanHint } from "~/features/members/identifiers";
+import { isValidIban, maskIbanHint } from "~/platform/identifiers/identifiers";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { decryptBytes, decryptField, encryptBytes } from "~/platform/crypto/keyring.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { maskIbanHint, maskNirHint } from "~/features/members/identifiers";
+import { maskIbanHint, maskNirHint } from "~/platform/identifiers/identifiers";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { config } from "~/platform/config/env.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateFrenchIban, isValidIban } from "~/features/members/identifiers";
+import { generateFrenchIban, isValidIban } from "~/platform/identifiers/identifiers";
 import { pain001Problems } from "../../../tests/integration/support/pain001-structure";
 import { at, childrenNamed, parseXml } from "../../../tests/integration/support/strict-xml";
 import { buildPain001, formatSepaAmount, isValidBic, PAIN_001_NAMESPACE, SepaError, type SepaBatchInput, sepaText } from "./sepa-pain001";

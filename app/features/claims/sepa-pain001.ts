@@ -1,4 +1,4 @@
-import { isValidIban, normalizeIban } from "~/features/members/identifiers";
+import { isValidIban, normalizeIban } from "~/platform/identifiers/identifiers";
 import { escapeXml } from "~/platform/http/escape";
 
 /*

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidMemberNumber, normalizeMemberNumber } from "~/features/members/identifiers";
+import { isValidMemberNumber, normalizeMemberNumber } from "~/platform/identifiers/identifiers";
 
 /* The contact form's rules, shared by the browser (instant feedback) and the server (the authority). */
 

@@ -16,7 +16,7 @@ import {
   generateSiret,
   ibanHint,
   nirHint,
-} from "~/features/members/identifiers";
+} from "~/platform/identifiers/identifiers";
 import { SYSTEM_ACTOR, appendAudit } from "~/platform/audit/audit.server";
 import { hashPassword } from "~/platform/auth/password.server";
 import { config } from "~/platform/config/env.server";

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "~/platform/db/client.server";
 import { contracts, employers, formulas, guaranteeLines, persons } from "~/platform/db/schema";
-import { maskIbanHint, maskNirHint } from "./identifiers";
+import { maskIbanHint, maskNirHint } from "~/platform/identifiers/identifiers";
 
 /**
  * Everything the member dashboard shows, for the signed-in member's own contract only. Sensitive

@@ -1,5 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, StandardFonts, rgb } from "pdf-lib";
-import { formatIban } from "~/features/members/identifiers";
+import { formatIban } from "~/platform/identifiers/identifiers";
 import { INSURER } from "~/ui/insurer";
 import { decryptField } from "~/platform/crypto/keyring.server";
 import { type MandateData, buildMandate } from "./sepa-mandate";

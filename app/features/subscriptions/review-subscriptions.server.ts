@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { TOKEN_LIFETIME_MS, newToken } from "~/features/accounts/tokens.server";
 import { normalizeEmail } from "~/features/accounts/email";
-import { maskIbanHint, maskNirHint } from "~/features/members/identifiers";
+import { maskIbanHint, maskNirHint } from "~/platform/identifiers/identifiers";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { config } from "~/platform/config/env.server";
 import type { Db } from "~/platform/db/client.server";

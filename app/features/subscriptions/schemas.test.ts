@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateFrenchIban, generateNir } from "~/features/members/identifiers";
+import { generateFrenchIban, generateNir } from "~/platform/identifiers/identifiers";
 import { addressSchema, bankSchema, documentsSchema, ibanProblem, nirProblem, personsSchema, startDateBounds } from "./schemas";
 
 const VALID_NIRS: [string, string][] = [

@@ -7,7 +7,7 @@ import {
   normalizeIban,
   normalizeNir,
   nirKey,
-} from "~/features/members/identifiers";
+} from "~/platform/identifiers/identifiers";
 
 /*
  * Form schemas of the online subscription, shared by the browser (instant feedback) and the

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
-import { generateMemberNumber, ibanHint, nirHint } from "~/features/members/identifiers";
+import { generateMemberNumber, ibanHint, nirHint } from "~/platform/identifiers/identifiers";
 import { appendAudit } from "~/platform/audit/audit.server";
 import { blindIndex, decryptField, encryptField } from "~/platform/crypto/keyring.server";
 import type { Tx } from "~/platform/db/client.server";

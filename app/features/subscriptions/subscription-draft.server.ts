@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { hashToken } from "~/features/accounts/tokens.server";
-import { ibanHint, nirHint, normalizeIban, normalizeNir } from "~/features/members/identifiers";
+import { ibanHint, nirHint, normalizeIban, normalizeNir } from "~/platform/identifiers/identifiers";
 import { getQuoteForSubscription } from "~/features/quotes/create-quote.server";
 import { appendAudit } from "~/platform/audit/audit.server";
 import { blockedFor, hit, type ThrottleRule } from "~/platform/auth/throttle.server";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { isValidIban, normalizeIban } from "~/features/members/identifiers";
+import { isValidIban, normalizeIban } from "~/platform/identifiers/identifiers";
 
 /**
  * The whole configuration of a Bascule process, parsed once at boot. Anything the browser

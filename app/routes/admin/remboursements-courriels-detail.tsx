@@ -11,7 +11,7 @@ import {
   TriageError,
   triageReasonLabel,
 } from "~/features/claims/triage.server";
-import { normalizeMemberNumber } from "~/features/members/identifiers";
+import { normalizeMemberNumber } from "~/platform/identifiers/identifiers";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";

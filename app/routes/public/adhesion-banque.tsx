@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
-import { maskIbanHint } from "~/features/members/identifiers";
+import { maskIbanHint } from "~/platform/identifiers/identifiers";
 import { bankSchema } from "~/features/subscriptions/schemas";
 import { MANDATE_TEXT } from "~/features/subscriptions/sepa-mandate";
 import { config } from "~/platform/config/env.server";

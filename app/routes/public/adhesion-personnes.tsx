@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
-import { maskNirHint } from "~/features/members/identifiers";
+import { maskNirHint } from "~/platform/identifiers/identifiers";
 import { personsSchema } from "~/features/subscriptions/schemas";
 import { ROLE_LABELS } from "~/features/subscriptions/format";
 import { loadStep, quoteSummary } from "~/features/subscriptions/step-guard.server";

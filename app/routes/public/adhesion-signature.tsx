@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
-import { maskIbanHint } from "~/features/members/identifiers";
+import { maskIbanHint } from "~/platform/identifiers/identifiers";
 import { signatureSchema } from "~/features/subscriptions/schemas";
 import { CODE_LIFETIME_MS } from "~/features/subscriptions/signature-code";
 import { sendSignatureCode, verifySignatureCode } from "~/features/subscriptions/signature.server";

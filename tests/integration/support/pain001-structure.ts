@@ -1,4 +1,4 @@
-import { isValidIban } from "~/features/members/identifiers";
+import { isValidIban } from "~/platform/identifiers/identifiers";
 import { childrenNamed, parseXml, type XmlElement } from "./strict-xml";
 
 /*

@@ -2,7 +2,9 @@
  * French identifiers a mutuelle handles: NIR (social security number), IBAN and RIB, SIREN and
  * SIRET, and Bascule's own member number. Pure functions: validators expect the normalised form
  * (see the `normalize*` functions), generators take a random source so that a seeded one gives
- * reproducible demo data. Rules and test vectors: DOMAIN.md § Identifiers.
+ * reproducible demo data. Rules and test vectors: DOMAIN.md § Identifiers. They live in platform/
+ * because they are standards (INSEE, ISO 13616, Luhn), not business rules: the configuration, the
+ * members, subscriptions, claims and contact features all check and mask them the same way.
  */
 
 /** A random source returning a float in [0, 1), such as `Math.random` or a seeded generator. */
