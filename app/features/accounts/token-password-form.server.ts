@@ -3,7 +3,7 @@ import { type AppLoadContext, data } from "react-router";
 import { ipHashOf } from "~/platform/auth/guards.server";
 import { PASSWORD_MESSAGES, type PasswordProblem } from "~/platform/auth/password-rules";
 import { readForm } from "~/platform/http/form.server";
-import { HIDDEN_PASSWORD_FIELDS } from "~/ui/token-password-page";
+import { HIDDEN_PASSWORD_FIELDS } from "./ui/token-password-page";
 import { newPasswordSchema } from "./schemas";
 
 export type TokenPasswordInput = { token: string; password: string; client: { ipHash: string; userAgent: string | null } };

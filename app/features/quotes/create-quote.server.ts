@@ -6,12 +6,13 @@ import { type ThrottleRule, blockedFor, hit } from "~/platform/auth/throttle.ser
 import { config } from "~/platform/config/env.server";
 import { blindIndex, encryptField } from "~/platform/crypto/keyring.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
-import { type QuoteFormulaResultJson, type QuotePersonJson, type QuoteResultJson, quotes } from "~/platform/db/schema";
+import { type QuotePersonJson, type QuoteResultJson, quotes } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { tariffFor } from "./ensure-tariff.server";
 import { formulaSummaries } from "./guarantees.server";
 import { type Need, recommendFormula } from "./needs";
 import { quoteMail } from "./quote-mail";
+import type { SavedQuote } from "./saved-quote";
 import { REFERENCE_ALPHABET, type QuoteForm, type SaveQuoteForm } from "./schemas";
 import { type FormulaPrice, type QuotePerson, ageProblem, priceAllFormulas } from "./tariff";
 import { type Scheme, departementOfPostcode, schemeOfDepartement } from "./zones";
@@ -202,29 +203,6 @@ function quoteRowShape(quote: ComputedQuote, chosenFormula: string, result: Quot
     tariffVersionId: quote.tariffVersionId,
   };
 }
-
-/** A saved quote as pages, the PDF, the e-mail and the subscription use it. No e-mail address. */
-export type SavedQuote = {
-  id: string;
-  reference: string;
-  postcode: string;
-  departement: string;
-  zone: string;
-  scheme: Scheme;
-  startDate: string;
-  persons: QuotePersonJson[];
-  priorities: string[];
-  recommendedFormula: string;
-  chosenFormula: string;
-  /** The four formulas, each with its per-person breakdown, monthly and yearly totals (cents). */
-  formulas: QuoteFormulaResultJson[];
-  /** The chosen formula's line of `formulas`. */
-  chosen: QuoteFormulaResultJson;
-  tariffVersionId: string;
-  createdAt: Date;
-  expiresAt: Date;
-  expired: boolean;
-};
 
 function toSavedQuote(
   row: Pick<QuoteRow, "id" | "reference" | "createdAt" | "expiresAt"> & ReturnType<typeof quoteRowShape>,

@@ -1,5 +1,5 @@
 import type { OutgoingMail } from "~/platform/mail/outbox.server";
-import type { SavedQuote } from "./create-quote.server";
+import type { SavedQuote } from "./saved-quote";
 import { ROLE_LABELS, civilDate, euros, parisDate } from "./format";
 
 /*

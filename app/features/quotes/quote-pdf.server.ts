@@ -1,6 +1,7 @@
 import { PDFDocument, type PDFFont, type PDFPage, StandardFonts, rgb } from "pdf-lib";
 import { INSURER } from "~/ui/insurer";
-import { QUOTE_VALIDITY_DAYS, type SavedQuote } from "./create-quote.server";
+import { QUOTE_VALIDITY_DAYS } from "./create-quote.server";
+import type { SavedQuote } from "./saved-quote";
 import { ROLE_LABELS, civilDate, euros, parisDate } from "./format";
 import type { FormulaSummary } from "./guarantees.server";
 

@@ -2,7 +2,7 @@ import { activationTokenIsUsable, completeActivation } from "~/features/accounts
 import { tokenPasswordAction } from "~/features/accounts/token-password-form.server";
 import { redirectWithSession } from "~/platform/auth/cookies.server";
 import { db } from "~/platform/db/client.server";
-import { TokenPasswordPage } from "~/ui/token-password-page";
+import { TokenPasswordPage } from "~/features/accounts/ui/token-password-page";
 import type { Route } from "./+types/activation-mot-de-passe";
 
 export const meta = () => [{ title: "Choisir mon mot de passe — Bascule" }];

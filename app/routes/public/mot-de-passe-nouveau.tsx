@@ -2,7 +2,7 @@ import { completePasswordReset, resetTokenIsUsable } from "~/features/accounts/r
 import { tokenPasswordAction } from "~/features/accounts/token-password-form.server";
 import { redirectClearingSession } from "~/platform/auth/cookies.server";
 import { db } from "~/platform/db/client.server";
-import { TokenPasswordPage } from "~/ui/token-password-page";
+import { TokenPasswordPage } from "~/features/accounts/ui/token-password-page";
 import type { Route } from "./+types/mot-de-passe-nouveau";
 
 export const meta = () => [{ title: "Nouveau mot de passe — Bascule" }];

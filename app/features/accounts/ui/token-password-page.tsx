@@ -1,7 +1,7 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, Link, useNavigation } from "react-router";
-import { newPasswordSchema } from "~/features/accounts/schemas";
+import { newPasswordSchema } from "../schemas";
 import { FormErrors, SubmitButton } from "~/ui/form";
 import { Alert, PageHeader } from "~/ui/layout";
 import { NewPasswordFields } from "~/ui/password-fields";
