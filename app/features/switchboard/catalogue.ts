@@ -4,7 +4,7 @@ import { INSURER } from "~/ui/insurer";
 /*
  * The eight online services the switchboard can close, as data: the URL paths each one owns,
  * what it needs, what people can do instead, and what must be checked by hand before it reopens.
- * `route-ownership.test.ts` fails when a route of `app/routes.ts` is neither owned here nor
+ * `app/routes/route-ownership.test.ts` fails when a route of `app/routes.ts` is neither owned here nor
  * listed in `ALWAYS_ON_PATHS`.
  */
 

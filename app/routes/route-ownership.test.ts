@@ -2,10 +2,10 @@ import { index, layout, prefix, route } from "@react-router/dev/routes";
 import fc from "fast-check";
 import { matchRoutes } from "react-router";
 import { describe, expect, it, vi } from "vitest";
-import routes from "../../routes";
-import { ALWAYS_ON_PATHS, SERVICE_CATALOGUE } from "./catalogue";
-import { createServiceMatcher } from "./route-ownership";
-import { SERVICE_KEYS, type ServiceKey } from "./types";
+import routes from "../routes";
+import { ALWAYS_ON_PATHS, SERVICE_CATALOGUE } from "~/features/switchboard/catalogue";
+import { createServiceMatcher } from "~/features/switchboard/route-ownership";
+import { SERVICE_KEYS, type ServiceKey } from "~/features/switchboard/types";
 
 const matcher = createServiceMatcher();
 
