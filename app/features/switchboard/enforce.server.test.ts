@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { CLAIMS_BY_EMAIL_PATH, classifyRequest, documentUrl, readCookie, ROLLOUT_COOKIE } from "./enforcement";
+import { classifyRequest, documentUrl } from "~/platform/http/request-kind";
+import { CLAIMS_BY_EMAIL_PATH, readCookie, ROLLOUT_COOKIE } from "./enforcement";
 import { createSwitchboardEnforcement } from "./enforce.server";
 import { bucketOf } from "./evaluate";
 import { createServiceMatcher } from "./route-ownership";

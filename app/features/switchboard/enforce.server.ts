@@ -3,11 +3,11 @@ import type { RequestHandler } from "express";
 import { isStaff } from "~/platform/auth/permissions";
 import { validateSessionToken } from "~/platform/auth/session.server";
 import type { DbOrTx } from "~/platform/db/client.server";
+import { classifyRequest } from "~/platform/http/request-kind";
 import { logger } from "~/platform/observability/logger.server";
 import { SERVICE_CATALOGUE } from "./catalogue";
 import {
   ANONYMOUS,
-  classifyRequest,
   dependsOnAudience,
   prepareRefusal,
   readCookie,

@@ -1,10 +1,11 @@
 import { renderShutterPage, retryAfterSeconds, type ShutterContent, shutterProblem } from "./shutter";
 import type { Audience, ServiceState } from "./types";
+import { documentUrl, type RequestKind } from "~/platform/http/request-kind";
 
 /*
- * The pure half of enforcement (the Express middleware is `enforce.server.ts`): what kind of
- * response a request expects, whom it comes from as far as the cookies tell without a database,
- * and the response that refuses it.
+ * The pure half of enforcement (the Express middleware is `enforce.server.ts`): whom a request
+ * comes from as far as the cookies tell without a database, and the response that refuses it
+ * (shaped by the request's kind, `~/platform/http/request-kind`).
  */
 
 export const ROLLOUT_COOKIE = "bascule_rollout";
@@ -13,42 +14,6 @@ export const CLAIMS_BY_EMAIL_PATH = "/espace/remboursements/envoi-par-courriel";
 
 /** Anonymous visitors of a service whose decision does not depend on who is asking. */
 export const ANONYMOUS: Audience = Object.freeze({ subjectId: null, isTester: false });
-
-/**
- * - `document`: a page load or form post from a browser (HTML shutter);
- * - `data`: React Router's single-fetch request made by client-side navigation (`/x.data`);
- * - `api`: everything else — APIs, resource routes, scripts (problem+json).
- */
-export type RequestKind = "document" | "data" | "api";
-
-export function classifyRequest(req: {
-  path: string;
-  accept: string | undefined;
-  secFetchMode: string | undefined;
-  secFetchDest: string | undefined;
-}): RequestKind {
-  if (req.path.endsWith(".data")) return "data";
-  if (req.path === "/api" || req.path.startsWith("/api/")) return "api";
-  if (req.secFetchMode === "navigate" || req.secFetchDest === "document") return "document";
-  return req.accept?.includes("text/html") ? "document" : "api";
-}
-
-/** The page path a request is about: `/devis.data` → `/devis`, `/_root.data` → `/`. */
-function pagePath(path: string): string {
-  if (path === "/_root.data") return "/";
-  if (path.endsWith("/_.data")) return path.slice(0, -"_.data".length);
-  if (path.endsWith(".data")) return path.slice(0, -".data".length);
-  return path;
-}
-
-/** The document URL of a single-fetch request: its page path, without React Router's own parameters. */
-export function documentUrl(path: string, search: string): string {
-  const params = new URLSearchParams(search);
-  params.delete("_routes");
-  params.delete("index");
-  const query = params.toString();
-  return `${pagePath(path)}${query ? `?${query}` : ""}`;
-}
 
 /** The value of cookie `name` in a Cookie header, or null. */
 export function readCookie(header: string | undefined, name: string): string | null {
