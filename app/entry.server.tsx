@@ -2,11 +2,25 @@ import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import type { AppLoadContext, EntryContext } from "react-router";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "react-router";
 import { ServerRouter } from "react-router";
 import { NonceContext } from "./ui/nonce";
 
 export const streamTimeout = 5_000;
+
+/**
+ * Every error of a loader, an action or a render. A lost database connection is not a bug of the
+ * page: the response becomes a 503 (the pool has already logged the loss).
+ */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (context.reportDatabaseFailure(error)) return;
+  if (!request.signal.aborted) context.logError(error);
+}
+
+/** A client-side navigation whose loaders lost the database is told to reload as a document (then a 503 page). */
+export function handleDataRequest(response: Response, { context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  return context.databaseUnavailableResponse() ?? response;
+}
 
 export default function handleRequest(
   request: Request,
@@ -15,6 +29,8 @@ export default function handleRequest(
   routerContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  const unavailable = loadContext.databaseUnavailableResponse();
+  if (unavailable) return unavailable;
   const nonce = loadContext.nonce;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;

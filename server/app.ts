@@ -21,7 +21,10 @@ import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 import { sessionCookieName } from "~/platform/auth/session.server";
+import type { DatabaseAvailability } from "~/platform/db/availability";
 import { createAnonymousPageCache } from "~/platform/http/anonymous-page-cache.server";
+import { databaseUnavailableAnswer, DATABASE_RETRY_AFTER_SECONDS, type UnavailableAnswer } from "~/platform/http/database-unavailable";
+import { classifyRequest } from "~/platform/http/request-kind";
 import { isCrossSiteRequest } from "~/platform/http/csrf";
 import { createRoutePatternMatcher } from "~/platform/http/route-pattern";
 import { securityHeaders } from "~/platform/http/security-headers";
@@ -37,6 +40,7 @@ import { startPeriodicWorker } from "~/platform/jobs/periodic-worker.server";
 import { registerOutboxMetrics } from "~/platform/mail/outbox-metrics.server";
 import { registerAuditMetrics } from "~/platform/audit/audit-metrics.server";
 import { startAuditSealer } from "~/platform/audit/seal.server";
+import { INSURER } from "~/ui/insurer";
 
 /*
  * The Bascule HTTP server: security headers, same-origin check for state-changing requests,
@@ -53,7 +57,14 @@ type AppOptions = {
   pageCache?: { middleware: express.RequestHandler };
   /** Switchboard enforcement: after static assets and the same-origin check, before any page. */
   switchboard?: express.RequestHandler;
+  /** Whether the database can be reached (resolved per request: the handle may be reopened). */
+  databaseAvailability?: () => DatabaseAvailability;
+  /** The site's stylesheet, linked by static pages (database unavailable). */
+  stylesheetHref?: string | null;
 };
+
+/** Liveness and readiness answer for themselves, database or not. */
+const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
 
 function createApp(options: AppOptions) {
   const cfg = config();
@@ -116,6 +127,40 @@ function createApp(options: AppOptions) {
     next();
   });
 
+  const unavailableAnswer = (req: express.Request): UnavailableAnswer =>
+    databaseUnavailableAnswer({
+      kind: classifyRequest({ path: req.path, accept: req.header("accept"), secFetchMode: req.header("sec-fetch-mode"), secFetchDest: req.header("sec-fetch-dest") }),
+      path: req.path,
+      search: req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "",
+      stylesheetHref: options.stylesheetHref ?? null,
+      contact: INSURER,
+    });
+  if (options.databaseAvailability) {
+    const availability = options.databaseAvailability;
+    app.use((req, res, next) => {
+      if (HEALTH_PATHS.has(req.path)) return next();
+      // While the database is known unreachable, every request is answered at once instead of
+      // queueing for a connection; a probe reopens the gate as soon as PostgreSQL answers.
+      if (!availability().isAvailable()) {
+        const answer = unavailableAnswer(req);
+        res.locals.databaseUnavailable = true;
+        res.status(answer.status).set(answer.headers);
+        return answer.body === null ? res.end() : res.send(answer.body);
+      }
+      // A request whose query lost its connection is answered 503, not 500, whatever rendered it
+      // (resource routes included: pages and single-fetch requests get their own answer from the entry).
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: express.Response, statusCode: number, ...rest: unknown[]) {
+        if (statusCode === 500 && res.locals.databaseUnavailable === true) {
+          statusCode = 503;
+          this.setHeader("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
+        }
+        return (writeHead as (...args: unknown[]) => express.Response).call(this, statusCode, ...rest);
+      } as typeof res.writeHead;
+      next();
+    });
+  }
+
   if (options.switchboard) app.use(options.switchboard);
   if (options.pageCache) app.use(options.pageCache.middleware);
 
@@ -132,6 +177,16 @@ function createApp(options: AppOptions) {
           clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
           logError(error: unknown) {
             logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } }, "render error");
+          },
+          reportDatabaseFailure(error: unknown) {
+            if (!(options.databaseAvailability?.().reportFailure(error) ?? false)) return false;
+            res.locals.databaseUnavailable = true;
+            return true;
+          },
+          databaseUnavailableResponse() {
+            if (res.locals.databaseUnavailable !== true) return null;
+            const answer = unavailableAnswer(req);
+            return new Response(answer.body, { status: answer.status, headers: answer.headers });
           },
         };
       },
@@ -168,6 +223,9 @@ function publicPageCache(build: ServerBuild, switchboardVersion: () => number) {
         logError(error: unknown) {
           logger.error({ err: error instanceof Error ? { message: error.message } : { message: String(error) } }, "page cache render error");
         },
+        reportDatabaseFailure: (error: unknown) => database().availability.reportFailure(error),
+        // A page that failed is not cached (only 200s are), whatever its status.
+        databaseUnavailableResponse: () => null,
       });
       return {
         status: response.status,
@@ -259,7 +317,15 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
   });
 
   const pageCache = options.vite ? undefined : publicPageCache(build as ServerBuild, () => agent.snapshot().version);
-  const app = createApp({ build, vite: options.vite, matchRoute, pageCache, switchboard });
+  const app = createApp({
+    build,
+    vite: options.vite,
+    matchRoute,
+    pageCache,
+    switchboard,
+    databaseAvailability: () => database().availability,
+    stylesheetHref: options.vite ? "/app/app.css" : ((build as ServerBuild).assets.routes.root?.css?.[0] ?? null),
+  });
 
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(cfg.port, cfg.host, () => resolve(s));

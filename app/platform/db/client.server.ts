@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { logger } from "../observability/logger.server";
+import { ALWAYS_AVAILABLE, createDatabaseAvailability, type DatabaseAvailability } from "./availability";
 import { acquireDirectoryLock, type DirectoryLock } from "./lock.server";
 import * as schema from "./schema";
 
@@ -23,6 +24,8 @@ export type DatabaseHandle = {
   /** Runs raw SQL with no result mapping (migrations bookkeeping, health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Whether the database can be reached (PostgreSQL may restart or drop connections; PGlite cannot). */
+  availability: DatabaseAvailability;
   /** The underlying client, for LISTEN/NOTIFY. */
   pglite?: PGlite;
   pool?: pg.Pool;
@@ -46,18 +49,33 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
     });
-    // An idle client losing its connection emits 'error' on the pool; without a listener the
-    // process would crash. The pool discards the client and opens a new one on next use.
-    pool.on("error", (err) => logger.error({ err: { message: err.message } }, "postgres idle client error"));
+    const ping = async () => {
+      await pool.query("select 1");
+    };
+    const availability = createDatabaseAvailability({ ping, logger });
+    // A client losing its connection emits 'error'; without a listener the process would crash.
+    // The pool listens only while a client is idle: a client checked out by a request or a
+    // transaction when PostgreSQL restarts or terminates it (57P01) needs its own listener, from
+    // its creation. Its query fails (the request gets a 503), and the pool discards it on release.
+    pool.on("connect", (client) => {
+      client.on("error", (err) => {
+        availability.reportFailure(err);
+        logger.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, "postgres connection lost");
+      });
+    });
+    pool.on("error", (err) => {
+      availability.reportFailure(err);
+      logger.warn({ err: { message: err.message } }, "postgres idle client error");
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,
       mode: "postgres",
       pool,
-      async ping() {
-        await pool.query("select 1");
-      },
+      availability,
+      ping,
       async close() {
+        availability.stop();
         await pool.end();
       },
     };
@@ -83,6 +101,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     db,
     mode: "pglite",
     pglite: client,
+    availability: ALWAYS_AVAILABLE,
     async ping() {
       await client.query("select 1");
     },
