@@ -2,10 +2,10 @@ import net, { type AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, mailOutbox } from "~/platform/db/schema";
 import { MAX_ATTEMPTS } from "~/platform/mail/backoff";
-import { dispatchDueMail, outboxBacklog, retryDeadMail, startMailDispatcher } from "~/platform/mail/dispatcher.server";
+import { DEFAULT_LEASE_MS, dispatchDueMail, outboxBacklog, retryDeadMail, startMailDispatcher } from "~/platform/mail/dispatcher.server";
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { createSmtpTransport, type MailTransport } from "~/platform/mail/transports.server";
 import { logger } from "~/platform/observability/logger.server";
@@ -261,32 +261,53 @@ describe(`mail delivery over SMTP (${process.env.TEST_DATABASE_URL ? "postgres" 
     expect((await outboxBacklog(t.db)).sent).toBe(12);
   });
 
-  it("hands back the rest of a batch when a stalled send has used up its lease", async () => {
+  it("renews its short lease while a slow batch is being sent: another instance takes none of it", async () => {
     const ids: string[] = [];
     for (let n = 1; n <= 3; n++) ids.push(await enqueueMail(t.db, mail(n)));
-    // Only the monotonic clock the dispatcher measures its lease with is faked.
-    vi.useFakeTimers({ toFake: ["performance"] });
-    try {
-      let sends = 0;
-      const stalling: MailTransport = {
-        name: "stalling",
-        async send(message) {
-          sends++;
-          await transport.send(message);
-          vi.advanceTimersByTime(10 * 60_000);
-        },
-      };
-      expect(await dispatch(new Date(), stalling, 3)).toEqual({ sent: 1, failed: 0, dead: 0 });
-      expect(sends).toBe(1);
-    } finally {
-      vi.useRealTimers();
+    // Three sends of 250 ms each under a 300 ms lease: only renewals keep the batch.
+    smtp.delayMs = 250;
+    const leaseMs = 300;
+    const first = dispatchDueMail(t.db, transport, { now: new Date(), batchSize: 3, from: FROM, leaseMs });
+    let finished = false;
+    void first.finally(() => (finished = true));
+    const taken: number[] = [];
+    while (!finished) {
+      await new Promise((r) => setTimeout(r, 40));
+      taken.push((await dispatch(new Date())).sent);
     }
-    const rows = await Promise.all(ids.map(row));
-    expect(rows.map((r) => r.status).sort()).toEqual(["PENDING", "PENDING", "SENT"]);
-    expect(rows.every((r) => r.lockedUntil === null && r.attempts === 0)).toBe(true);
+    expect(await first).toEqual({ sent: 3, failed: 0, dead: 0 });
+    expect(taken.length).toBeGreaterThan(5);
+    expect(taken.every((n) => n === 0)).toBe(true);
+    expect(smtp.accepted.map((m) => m.messageId).sort()).toEqual((await Promise.all(ids.map(row))).map((r) => r.messageId).sort());
+  });
 
-    expect(await dispatch()).toEqual({ sent: 2, failed: 0, dead: 0 });
+  it("takes over, within its 30-second lease, the messages of an instance that died while sending", async () => {
+    const ids: string[] = [];
+    for (let n = 1; n <= 3; n++) ids.push(await enqueueMail(t.db, mail(n)));
+    // The dead instance: it claimed the batch, then its send never returned and it could reach
+    // the database no more (no renewal, no outcome), as after a SIGKILL.
+    let claims = 0;
+    const deadDb = new Proxy(t.db, {
+      get(target, property, receiver) {
+        if (property === "update" && claims++ > 0) return () => { throw new Error("process killed"); };
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    let release: () => void = () => undefined;
+    const hanging: MailTransport = { name: "hanging", send: () => new Promise<void>((resolve) => (release = resolve)) };
+    const claimedAt = Date.now();
+    const dead = dispatchDueMail(deadDb, hanging, { now: new Date(claimedAt), batchSize: 10, from: FROM }).catch(() => "killed");
+    await until(async () => (await Promise.all(ids.map(row))).every((r) => r.lockedUntil !== null));
+    const leases = (await Promise.all(ids.map(row))).map((r) => r.lockedUntil!.getTime() - claimedAt);
+    expect(Math.max(...leases)).toBeLessThanOrEqual(DEFAULT_LEASE_MS + 1_000);
+
+    // Still held a moment later, free once the lease has passed (well within a minute of the crash).
+    expect(await dispatch(new Date(claimedAt + 5_000))).toEqual({ sent: 0, failed: 0, dead: 0 });
+    expect(await dispatch(new Date(claimedAt + DEFAULT_LEASE_MS + 1_000))).toEqual({ sent: 3, failed: 0, dead: 0 });
+    expect(DEFAULT_LEASE_MS + 1_000).toBeLessThan(60_000);
     expect(new Set(smtp.accepted.map((m) => m.messageId)).size).toBe(3);
+    release();
+    expect(await dead).toBe("killed");
   });
 
   it("runs in the background, wakes up on kick, and finishes the batch in flight when stopped", async () => {

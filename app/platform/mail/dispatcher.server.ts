@@ -11,17 +11,17 @@ import type { MailTransport } from "./transports.server";
 export type MailStatus = (typeof mailOutbox.status.enumValues)[number];
 
 /*
- * Delivery of the transactional outbox. A message is claimed by writing a lease (`locked_until`)
- * on its row; rows are picked with FOR UPDATE SKIP LOCKED, so instances sharing one PostgreSQL
- * never claim the same row, and a crashed instance's claims expire with their lease. Delivery is
- * at-least-once: a crash between the relay's acceptance and the outbox update resends the message
- * with the same Message-ID, which receivers use to deduplicate.
+ * Delivery of the transactional outbox. A message is claimed by writing a short lease
+ * (`locked_until`) on its row, renewed while its batch is being sent; rows are picked with
+ * FOR UPDATE SKIP LOCKED, so instances sharing one PostgreSQL never claim the same row. An instance
+ * that dies (SIGKILL, crash, lost machine) stops renewing: its messages are free again within one
+ * lease (30 s), not after a lease sized for a whole batch. Delivery is at-least-once: a crash
+ * between the relay's acceptance and the outbox update resends the message with the same
+ * Message-ID, which receivers use to deduplicate.
  */
 
-/** Time allowed per message of a batch: above the SMTP transport's per-step timeouts. */
-const SEND_BUDGET_MS = 60_000;
-/** Added to every lease for the outbox updates and for clock skew between instances. */
-const LEASE_MARGIN_MS = 60_000;
+/** How long a claim holds without renewal: what a crashed instance's messages wait for. */
+export const DEFAULT_LEASE_MS = 30_000;
 const LAST_ERROR_MAX_LENGTH = 300;
 
 export type DispatchOptions = {
@@ -32,6 +32,8 @@ export type DispatchOptions = {
   from: string;
   /** Uniform draw in [0, 1) for the retry jitter. */
   random?: () => number;
+  /** Length of a lease; renewed every third of it while the batch is being sent. */
+  leaseMs?: number;
 };
 
 export type DispatchResult = {
@@ -44,9 +46,12 @@ export type DispatchResult = {
 
 /** Claims the due messages, sends them one by one and records each outcome. */
 export async function dispatchDueMail(db: Db, transport: MailTransport, options: DispatchOptions): Promise<DispatchResult> {
-  const { now, batchSize, from, random = Math.random } = options;
-  const leaseMs = batchSize * SEND_BUDGET_MS + LEASE_MARGIN_MS;
-  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const { now, batchSize, from, random = Math.random, leaseMs = DEFAULT_LEASE_MS } = options;
+  const started = performance.now();
+  /** The dispatch's clock: `now` plus the time spent since (renewals and the lease check follow it). */
+  const clock = () => new Date(now.getTime() + (performance.now() - started));
+  // The lease's end is also its token: an update that finds another value lost the row to another instance.
+  let lease = new Date(now.getTime() + leaseMs);
   const due = db
     .select({ id: mailOutbox.id })
     .from(mailOutbox)
@@ -60,55 +65,86 @@ export async function dispatchDueMail(db: Db, transport: MailTransport, options:
     .orderBy(mailOutbox.nextAttemptAt)
     .limit(batchSize)
     .for("update", { skipLocked: true });
-  const claimed = await db.update(mailOutbox).set({ lockedUntil: leaseUntil }).where(inArray(mailOutbox.id, due)).returning();
+  const claimed = await db.update(mailOutbox).set({ lockedUntil: lease }).where(inArray(mailOutbox.id, due)).returning();
   claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
-
   const result: DispatchResult = { sent: 0, failed: 0, dead: 0 };
-  const started = performance.now();
-  for (const [index, row] of claimed.entries()) {
-    // A send that stalls eats into the lease of the rows behind it; once less than one send budget
-    // is left, they are handed back rather than sent after another instance may have claimed them.
-    if (index > 0 && performance.now() - started > (batchSize - 1) * SEND_BUDGET_MS) {
-      const rest = claimed.slice(index).map((r) => r.id);
-      await db
-        .update(mailOutbox)
-        .set({ lockedUntil: null })
-        .where(and(inArray(mailOutbox.id, rest), eq(mailOutbox.lockedUntil, leaseUntil)));
-      break;
-    }
-    try {
-      await transport.send({
-        id: row.id,
-        messageId: row.messageId,
-        from,
-        to: row.toAddress,
-        subject: row.subject,
-        text: row.textBody,
-        ...(row.htmlBody === null ? {} : { html: row.htmlBody }),
-        createdAt: row.createdAt,
-      });
-    } catch (err) {
-      const attempts = row.attempts + 1;
-      const isDead = attempts >= MAX_ATTEMPTS;
-      await db
-        .update(mailOutbox)
-        .set({
-          attempts,
-          lastError: describeError(err),
-          lockedUntil: null,
-          ...(isDead ? { status: "DEAD" as const } : { nextAttemptAt: new Date(now.getTime() + nextRetryDelayMs(attempts, random())) }),
-        })
-        // Only while the lease is still ours: otherwise another instance owns the outcome.
-        .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, "PENDING"), eq(mailOutbox.lockedUntil, leaseUntil)));
-      if (isDead) result.dead++;
-      else result.failed++;
-      continue;
-    }
-    await db
+  if (claimed.length === 0) return result;
+
+  // Rows of this batch not handled yet, whose lease is renewed. Renewals and the failure updates
+  // (which compare the lease) never overlap: they run one after the other.
+  const held = new Set(claimed.map((r) => r.id));
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const renew = async () => {
+    if (held.size === 0) return;
+    const next = new Date(clock().getTime() + leaseMs);
+    const kept = await db
       .update(mailOutbox)
-      .set({ status: "SENT", sentAt: now, lockedUntil: null, lastError: null })
-      .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, "PENDING")));
-    result.sent++;
+      .set({ lockedUntil: next })
+      .where(and(inArray(mailOutbox.id, [...held]), eq(mailOutbox.status, "PENDING"), eq(mailOutbox.lockedUntil, lease)))
+      .returning({ id: mailOutbox.id });
+    const keptIds = new Set(kept.map((r) => r.id));
+    // A row whose lease was lost (it expired while the database was unreachable, and another
+    // instance took it) is left to that instance.
+    for (const id of held) if (!keptIds.has(id)) held.delete(id);
+    lease = next;
+  };
+  const renewal = setInterval(() => {
+    exclusive(renew).catch(() => {
+      // The database is unreachable: the lease may lapse; the check before each send stops the batch then.
+    });
+  }, Math.max(1, Math.floor(leaseMs / 3)));
+  renewal.unref();
+
+  try {
+    for (const row of claimed) {
+      await queue;
+      // Never send once the lease may have passed to another instance.
+      if (!held.has(row.id) || clock().getTime() >= lease.getTime()) break;
+      try {
+        await transport.send({
+          id: row.id,
+          messageId: row.messageId,
+          from,
+          to: row.toAddress,
+          subject: row.subject,
+          text: row.textBody,
+          ...(row.htmlBody === null ? {} : { html: row.htmlBody }),
+          createdAt: row.createdAt,
+        });
+      } catch (err) {
+        held.delete(row.id);
+        const attempts = row.attempts + 1;
+        const isDead = attempts >= MAX_ATTEMPTS;
+        await exclusive(() =>
+          db
+            .update(mailOutbox)
+            .set({
+              attempts,
+              lastError: describeError(err),
+              lockedUntil: null,
+              ...(isDead ? { status: "DEAD" as const } : { nextAttemptAt: new Date(now.getTime() + nextRetryDelayMs(attempts, random())) }),
+            })
+            // Only while the lease is still ours: otherwise another instance owns the outcome.
+            .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, "PENDING"), eq(mailOutbox.lockedUntil, lease))),
+        );
+        if (isDead) result.dead++;
+        else result.failed++;
+        continue;
+      }
+      held.delete(row.id);
+      await db
+        .update(mailOutbox)
+        .set({ status: "SENT", sentAt: now, lockedUntil: null, lastError: null })
+        .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, "PENDING")));
+      result.sent++;
+    }
+  } finally {
+    clearInterval(renewal);
   }
   return result;
 }
