@@ -64,7 +64,7 @@ test("Marie estimates, then files a GP claim with her invoice and Sécu statemen
   await expect(page).toHaveURL(/\/espace\/remboursements\/RB-\d{4}-\d{7}\?envoyee=1$/);
   const number = /RB-\d{4}-\d{7}/.exec(page.url())![0];
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Demande ${number}`);
-  await expect(page.getByText("Bascule vous rembourse 9,00")).toBeVisible();
+  await expect(page.getByText(/^Bascule vous rembourse 9,00\s€$/)).toBeVisible();
   const breakdown = page.getByRole("table", { name: `Détail du remboursement de la demande ${number}` });
   await expect(breakdown.getByRole("columnheader")).toHaveText(["Soins", "Vous avez payé", "Base de remboursement", "Payé par la Sécurité sociale", "Payé par Bascule", "Reste à votre charge"]);
   const row = breakdown.getByRole("row").nth(1);
@@ -130,7 +130,7 @@ test("without JavaScript the plain multipart form files the claim", async ({ bro
   await page.getByLabel("Décompte de la Sécurité sociale").setInputFiles(statement("nojs"));
   await page.getByRole("button", { name: "Envoyer ma demande" }).click();
   await expect(page).toHaveURL(/\/espace\/remboursements\/RB-\d{4}-\d{7}\?envoyee=1$/);
-  await expect(page.getByText("Bascule vous rembourse 9,00")).toBeVisible();
+  await expect(page.getByText(/^Bascule vous rembourse 9,00\s€$/)).toBeVisible();
 
   // Validation errors come back next to their fields, in French.
   await page.goto("/espace/remboursements/nouveau");

@@ -1,4 +1,3 @@
-import { euros } from "./explain";
 import {
   ceilingSignal,
   dentalCentreSignal,
@@ -16,6 +15,7 @@ import {
 import { addMonths, frenchDate, parisDateOf } from "./regulatory";
 import type { AdjudicationInput, AdjudicationResult, ClaimLineInput, PastLine, ReviewReason, ReviewReasonCode } from "./types";
 import { valueClaimLines } from "./valuation";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * Adjudication: values the claim, then runs the checks in order — beneficiary covered at the care
@@ -76,7 +76,7 @@ export function adjudicateClaim(input: AdjudicationInput, now: Date): Adjudicati
   familyGlassesSignal(input, reasons);
   dentalCentreSignal(input, reasons);
   if (totals.realCostCents >= SIGNAL_SETTINGS.highAmountCents) {
-    reasons.push(reason("HIGH_AMOUNT", `Montant élevé : ${euros(totals.realCostCents)} de frais réels.`));
+    reasons.push(reason("HIGH_AMOUNT", `Montant élevé : ${formatEuros(totals.realCostCents)} de frais réels.`));
   }
 
   const { score, blocking } = score_(reasons);
@@ -196,12 +196,12 @@ function timingSignals(input: AdjudicationInput, totals: AdjudicationResult["tot
   if (lines.length === 0) return;
   const earlyEnd = addMonths(b.contractStartDate, SIGNAL_SETTINGS.earlyMonths);
   if (totals.realCostCents >= SIGNAL_SETTINGS.earlyLargeClaimCents && lines.some((l) => l.careDate < earlyEnd && l.careDate >= b.contractStartDate)) {
-    out.push(reason("EARLY_LARGE_CLAIM", `Demande de ${euros(totals.realCostCents)} pour des soins des ${SIGNAL_SETTINGS.earlyMonths} premiers mois du contrat (début le ${frenchDate(b.contractStartDate)}).`));
+    out.push(reason("EARLY_LARGE_CLAIM", `Demande de ${formatEuros(totals.realCostCents)} pour des soins des ${SIGNAL_SETTINGS.earlyMonths} premiers mois du contrat (début le ${frenchDate(b.contractStartDate)}).`));
   }
   if (b.ibanChangedAt !== null && totals.amcCents >= SIGNAL_SETTINGS.ibanLargeClaimCents) {
     const days = (input.claim.receivedAt.getTime() - b.ibanChangedAt.getTime()) / 86_400_000;
     if (days >= 0 && days <= SIGNAL_SETTINGS.ibanChangeDays) {
-      out.push(reason("IBAN_CHANGED_BEFORE_LARGE_CLAIM", `Coordonnées bancaires modifiées ${Math.floor(days)} jour(s) avant une demande remboursant ${euros(totals.amcCents)}.`));
+      out.push(reason("IBAN_CHANGED_BEFORE_LARGE_CLAIM", `Coordonnées bancaires modifiées ${Math.floor(days)} jour(s) avant une demande remboursant ${formatEuros(totals.amcCents)}.`));
     }
   }
 }

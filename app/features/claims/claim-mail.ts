@@ -1,5 +1,6 @@
 import type { OutgoingMail } from "~/platform/mail/outbox.server";
 import { INSURER } from "~/ui/insurer";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * The e-mail a member receives when one of their claims changes status. Pure, so that every path
@@ -36,12 +37,6 @@ export type ClaimMailFacts = {
   origin: string;
 };
 
-const euros = (cents: number) =>
-  `${new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100)}\u00a0€`;
-
-export function formatEuros(cents: number): string {
-  return euros(cents);
-}
 
 /** Mail sent for this status, or null when the status is an intermediate step members are not told about. */
 export function claimStatusMail(facts: ClaimMailFacts): OutgoingMail | null {
@@ -67,12 +62,12 @@ export function claimStatusMail(facts: ClaimMailFacts): OutgoingMail | null {
       subject = `Demande de remboursement ${n} acceptée`;
       body =
         facts.amcCents > 0
-          ? `Votre demande de remboursement n° ${n} pour ${who} est acceptée : Bascule vous rembourse ${euros(facts.amcCents)}, versés sur votre compte bancaire habituel sous 48 heures.`
+          ? `Votre demande de remboursement n° ${n} pour ${who} est acceptée : Bascule vous rembourse ${formatEuros(facts.amcCents)}, versés sur votre compte bancaire habituel sous 48 heures.`
           : `Votre demande de remboursement n° ${n} pour ${who} a été traitée : ces soins ne donnent pas lieu à un remboursement de Bascule. Le détail du calcul est dans votre espace.`;
       break;
     case "PAID":
       subject = `Remboursement ${n} versé`;
-      body = `Le remboursement de ${euros(facts.amcCents)} pour votre demande n° ${n} (${who}) vient d’être viré sur votre compte bancaire. Il apparaîtra sur votre relevé sous 1 à 2 jours ouvrés.`;
+      body = `Le remboursement de ${formatEuros(facts.amcCents)} pour votre demande n° ${n} (${who}) vient d’être viré sur votre compte bancaire. Il apparaîtra sur votre relevé sous 1 à 2 jours ouvrés.`;
       break;
     case "REJECTED":
       subject = `Demande de remboursement ${n} refusée`;

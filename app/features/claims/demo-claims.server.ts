@@ -7,6 +7,7 @@ import { DEMO_KARIM, DEMO_MARIE, DEMO_MEMBER_NUMBERS, DEMO_TESTER } from "~/feat
 import type { InspectedDocument } from "./documents";
 import { recordClaimEvent, submitClaim } from "./submit-claim.server";
 import type { ClaimLineInput } from "./types";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * Demo claims, filed through the real path (engine, timeline, audit) at dates before the seed's
@@ -28,7 +29,7 @@ async function demoPdf(title: string, lines: readonly string[]): Promise<Uint8Ar
 }
 
 async function demoDocuments(label: string, line: ClaimLineInput): Promise<InspectedDocument[]> {
-  const amount = `${(line.realCostCents / 100).toFixed(2).replace(".", ",")} €`;
+  const amount = formatEuros(line.realCostCents);
   const invoice: InspectedDocument = {
     kind: "INVOICE",
     fileName: `facture-${label}.pdf`,
@@ -44,9 +45,9 @@ async function demoDocuments(label: string, line: ClaimLineInput): Promise<Inspe
       mimeType: "application/pdf",
       bytes: await demoPdf("Décompte de l’Assurance Maladie", [
         `Soins du ${line.careDate}`,
-        `Base de remboursement : ${(line.secu.baseCents / 100).toFixed(2).replace(".", ",")} €`,
+        `Base de remboursement : ${formatEuros(line.secu.baseCents)}`,
         `Taux : ${line.secu.ratePct} %`,
-        `Montant versé : ${(line.secu.paidCents / 100).toFixed(2).replace(".", ",")} €`,
+        `Montant versé : ${formatEuros(line.secu.paidCents)}`,
       ]),
     },
   ];

@@ -13,7 +13,7 @@ import { enqueueMail, type OutgoingMail } from "~/platform/mail/outbox.server";
 import { scrubText } from "~/platform/observability/redact";
 import { DEMO_KARIM, DEMO_MARIE } from "~/features/demo/demo-accounts";
 import { INSURER } from "~/ui/insurer";
-import { formatEuros, REVIEW_DELAY_LABEL } from "./claim-mail";
+import { REVIEW_DELAY_LABEL } from "./claim-mail";
 import {
   type IntakeDecision,
   type IntakeLookup,
@@ -24,6 +24,7 @@ import {
   TRIAGE_REASONS,
 } from "./email-parse";
 import { submitClaim, type SubmittedClaim } from "./submit-claim.server";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * Claims received by e-mail (ADR 008). Exactly-once over an at-least-once mailbox:

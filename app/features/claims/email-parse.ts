@@ -1,5 +1,6 @@
 import { type InspectedDocument, inspectUpload } from "./documents";
 import type { CareCategory, ClaimLineInput } from "./types";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * Reading a claim sent by e-mail (degraded mode): pure functions over what mailparser produced.
@@ -367,17 +368,14 @@ function describeBody(body: ParsedBody): string | null {
   if (body.beneficiary) parts.push(`bénéficiaire indiqué : ${body.beneficiary}`);
   if (body.careDate) parts.push(`date des soins : ${body.careDate}`);
   if (body.category) parts.push(`catégorie : ${body.category}`);
-  if (body.realCostCents !== null) parts.push(`montant payé : ${formatCents(body.realCostCents)}`);
+  if (body.realCostCents !== null) parts.push(`montant payé : ${formatEuros(body.realCostCents)}`);
   if (body.secuNotCovered) parts.push("non remboursé par la Sécurité sociale");
-  else if (body.secuPaidCents !== null) parts.push(`Sécurité sociale : ${formatCents(body.secuPaidCents)}`);
+  else if (body.secuPaidCents !== null) parts.push(`Sécurité sociale : ${formatEuros(body.secuPaidCents)}`);
   if (body.providerName) parts.push(`professionnel : ${body.providerName}`);
   parts.push(...body.problems);
   return parts.length ? `Indications du courriel — ${parts.join(" ; ")}` : null;
 }
 
-function formatCents(cents: number): string {
-  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")} €`;
-}
 
 /** Does a first name written by the member designate this person? Accents, case and hyphens ignored. */
 export function namesBeneficiary(written: string, person: { firstName: string; lastName: string }): boolean {

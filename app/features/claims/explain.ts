@@ -1,32 +1,12 @@
 import type { CareCategory, GuaranteeLine } from "./types";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
- * French wording of the engine: amounts, care categories, guarantee bases, and the plain-French
- * paragraph that explains a line's reimbursement to the member. Hand-written formatting rather
- * than Intl.NumberFormat: the engine formats several amounts per line, at 100,000 lines a second.
+ * French wording of the engine: care categories, guarantee bases, and the plain-French
+ * paragraph that explains a line's reimbursement to the member.
  */
 
-const NARROW_NBSP = "\u202f";
 const NBSP = "\u00a0";
-
-/** "1 234,50 €", "9 €": narrow no-break space between thousands, no-break space before the sign. */
-export function euros(cents: number): string {
-  const negative = cents < 0;
-  const abs = Math.abs(Math.round(cents));
-  const whole = Math.floor(abs / 100);
-  const rest = abs % 100;
-  let digits = String(whole);
-  if (whole >= 1000) {
-    let grouped = "";
-    while (digits.length > 3) {
-      grouped = `${NARROW_NBSP}${digits.slice(-3)}${grouped}`;
-      digits = digits.slice(0, -3);
-    }
-    digits += grouped;
-  }
-  const decimals = rest === 0 ? "" : `,${rest < 10 ? "0" : ""}${rest}`;
-  return `${negative ? "−" : ""}${digits}${decimals}${NBSP}€`;
-}
 
 export const CARE_LABELS: Record<CareCategory, string> = {
   GP: "Consultation de médecin généraliste",
@@ -51,9 +31,9 @@ export function describeBasis(g: GuaranteeLine, effectiveRatePct: number | null 
     case "REAL_COST":
       return "frais réels";
     case "FLAT_PER_PERIOD":
-      return `${euros(g.amountCents ?? 0)} ${periodWording(g)}`;
+      return `${formatEuros(g.amountCents ?? 0)} ${periodWording(g)}`;
     case "PER_DAY":
-      return `${euros(g.amountCents ?? 0)} par jour${g.maxDays !== null ? `, ${g.maxDays}${NBSP}jours par an au plus` : ""}`;
+      return `${formatEuros(g.amountCents ?? 0)} par jour${g.maxDays !== null ? `, ${g.maxDays}${NBSP}jours par an au plus` : ""}`;
     case "FULL_100_SANTE":
       return "100 % Santé, sans reste à charge dans la limite des prix plafonnés";
     case "NONE":
@@ -88,27 +68,27 @@ export type ExplanationParts = {
 
 /** The paragraph shown to the member under each line of a claim. */
 export function explainLine(p: ExplanationParts): string {
-  let text = `${p.care} : vous avez payé ${euros(p.realCostCents)}.`;
+  let text = `${p.care} : vous avez payé ${formatEuros(p.realCostCents)}.`;
   if (p.secu) {
-    text += ` La Sécurité sociale a versé ${euros(p.secu.paidCents)} (base de remboursement ${euros(p.secu.baseCents)} à ${p.secu.ratePct}${NBSP}%`;
+    text += ` La Sécurité sociale a versé ${formatEuros(p.secu.paidCents)} (base de remboursement ${formatEuros(p.secu.baseCents)} à ${p.secu.ratePct}${NBSP}%`;
     const deductions: string[] = [];
-    if (p.participationCents > 0) deductions.push(`${euros(p.participationCents)} de participation forfaitaire`);
-    if (p.franchiseCents > 0) deductions.push(`${euros(p.franchiseCents)} de franchise`);
+    if (p.participationCents > 0) deductions.push(`${formatEuros(p.participationCents)} de participation forfaitaire`);
+    if (p.franchiseCents > 0) deductions.push(`${formatEuros(p.franchiseCents)} de franchise`);
     text += deductions.length > 0 ? `, moins ${deductions.join(" et ")}).` : ").";
   } else {
     text += " Ces soins ne sont pas remboursés par la Sécurité sociale.";
   }
   if (p.parts && p.parts.length > 1) {
-    const shares = p.parts.map((part) => `« ${part.label} » (${part.basisText}) : ${euros(part.amountCents)}`).join(" ; ");
-    text += ` Lignes de garantie ${shares}. Bascule vous rembourse ${euros(p.amcCents)} au total.`;
+    const shares = p.parts.map((part) => `« ${part.label} » (${part.basisText}) : ${formatEuros(part.amountCents)}`).join(" ; ");
+    text += ` Lignes de garantie ${shares}. Bascule vous rembourse ${formatEuros(p.amcCents)} au total.`;
   } else if (p.guaranteeLabel) {
-    text += ` Ligne de garantie « ${p.guaranteeLabel} » (${p.basisText}) : Bascule vous rembourse ${euros(p.amcCents)}.`;
+    text += ` Ligne de garantie « ${p.guaranteeLabel} » (${p.basisText}) : Bascule vous rembourse ${formatEuros(p.amcCents)}.`;
   } else {
-    text += ` Bascule vous rembourse ${euros(p.amcCents)}.`;
+    text += ` Bascule vous rembourse ${formatEuros(p.amcCents)}.`;
   }
   if (p.limitNote) text += ` ${p.limitNote}`;
   if (p.ceilingNote) text += ` ${p.ceilingNote}`;
-  text += ` Reste à votre charge : ${euros(p.resteAChargeCents)}.`;
+  text += ` Reste à votre charge : ${formatEuros(p.resteAChargeCents)}.`;
   if (p.responsible && p.resteAChargeCents > 0 && p.participationCents + p.franchiseCents > 0) {
     text += " La participation forfaitaire et les franchises restent toujours à la charge de l’assuré : la loi interdit aux contrats responsables de les rembourser.";
   }

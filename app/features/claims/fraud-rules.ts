@@ -1,6 +1,7 @@
-import { CARE_LABELS, euros } from "./explain";
+import { CARE_LABELS } from "./explain";
 import { addDays, ageOn, REGULATORY_KEYS as K, regulatoryValue } from "./regulatory";
 import type { AdjudicationInput, ClaimLineInput, LineValuation, PastLine, ReviewReason, ReviewReasonCode } from "./types";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * The review rules as data (DOMAIN.md § Claims lifecycle and fraud): each reason code has a
@@ -93,16 +94,16 @@ export function lineSignals(input: AdjudicationInput, line: ClaimLineInput, v: L
 
   if (line.category === "OPTICS" && line.opticsClass === "A") {
     const cap = regulatoryValue(reg, K.opticsClassAPriceCap(line.lensComplexity ?? 1), date);
-    if (cap !== null && line.realCostCents > cap) out.push(reason("CLASS_A_ABOVE_CAP", `${name} : lunettes classe A facturées ${euros(line.realCostCents)}, au-dessus du prix limite légal de ${euros(cap)}.`, index));
+    if (cap !== null && line.realCostCents > cap) out.push(reason("CLASS_A_ABOVE_CAP", `${name} : lunettes classe A facturées ${formatEuros(line.realCostCents)}, au-dessus du prix limite légal de ${formatEuros(cap)}.`, index));
   }
   if (line.category === "HEARING_AID" && line.hearingClass === "I") {
     const under20 = ageOn(input.beneficiary.birthDate, date) < 20;
     const cap = regulatoryValue(reg, under20 ? K.hearingClass1PriceCapUnder20 : K.hearingClass1PriceCap, date);
-    if (cap !== null && line.realCostCents > cap) out.push(reason("CLASS_A_ABOVE_CAP", `${name} : aide auditive classe I facturée ${euros(line.realCostCents)}, au-dessus du prix limite légal de ${euros(cap)}.`, index));
+    if (cap !== null && line.realCostCents > cap) out.push(reason("CLASS_A_ABOVE_CAP", `${name} : aide auditive classe I facturée ${formatEuros(line.realCostCents)}, au-dessus du prix limite légal de ${formatEuros(cap)}.`, index));
   }
   if (line.category === "DENTAL_PROSTHESIS" && line.dentalBasket === "100_SANTE") {
     const cap = regulatoryValue(reg, K.dentalCrownPriceCap, date);
-    if (cap !== null && line.realCostCents > cap) out.push(reason("CLASS_A_ABOVE_CAP", `${name} : prothèse 100 % Santé facturée ${euros(line.realCostCents)}, au-dessus du prix limite légal de ${euros(cap)}.`, index));
+    if (cap !== null && line.realCostCents > cap) out.push(reason("CLASS_A_ABOVE_CAP", `${name} : prothèse 100 % Santé facturée ${formatEuros(line.realCostCents)}, au-dessus du prix limite légal de ${formatEuros(cap)}.`, index));
   }
 
   if (
@@ -112,7 +113,7 @@ export function lineSignals(input: AdjudicationInput, line: ClaimLineInput, v: L
     line.frameCents <= SIGNAL_SETTINGS.frameSuspiciousCents &&
     line.realCostCents >= SIGNAL_SETTINGS.frameSuspiciousPairCents
   ) {
-    out.push(reason("FRAME_COST_SHIFTED", `${name} : monture déclarée à ${euros(line.frameCents)} pour un équipement de ${euros(line.realCostCents)} ; le coût de la monture semble reporté sur les verres.`, index));
+    out.push(reason("FRAME_COST_SHIFTED", `${name} : monture déclarée à ${formatEuros(line.frameCents)} pour un équipement de ${formatEuros(line.realCostCents)} ; le coût de la monture semble reporté sur les verres.`, index));
   }
 
   if (line.toothNumber !== undefined && (line.category === "DENTAL_CARE" || line.category === "DENTAL_PROSTHESIS")) {
@@ -128,9 +129,9 @@ export function lineSignals(input: AdjudicationInput, line: ClaimLineInput, v: L
     const { paidCents } = line.secu;
     const deduction = v.amoGrossCents - paidCents;
     let problem: string | null = null;
-    if (paidCents > line.realCostCents) problem = `la Sécu aurait versé ${euros(paidCents)} pour ${euros(line.realCostCents)} de frais`;
-    else if (deduction < 0) problem = `la Sécu aurait versé ${euros(paidCents)}, plus que sa part de ${euros(v.amoGrossCents)}`;
-    else if (deduction > maxPlausibleDeduction(input, line, v)) problem = `la Sécu aurait retenu ${euros(deduction)}, plus que les participations et franchises possibles`;
+    if (paidCents > line.realCostCents) problem = `la Sécu aurait versé ${formatEuros(paidCents)} pour ${formatEuros(line.realCostCents)} de frais`;
+    else if (deduction < 0) problem = `la Sécu aurait versé ${formatEuros(paidCents)}, plus que sa part de ${formatEuros(v.amoGrossCents)}`;
+    else if (deduction > maxPlausibleDeduction(input, line, v)) problem = `la Sécu aurait retenu ${formatEuros(deduction)}, plus que les participations et franchises possibles`;
     if (problem) out.push(reason("INCONSISTENT_SECU_FIGURES", `${name} : montants Sécu incohérents, ${problem}.`, index));
   }
 }
@@ -157,7 +158,7 @@ export function ceilingSignal(line: ClaimLineInput, v: LineValuation, index: num
   if (!c || c.limitCents === null || c.usedBeforeCents === 0) return;
   const remaining = c.limitCents - c.usedBeforeCents;
   if (remaining > 0 && line.realCostCents - v.amoGrossCents === remaining) {
-    out.push(reason("AMOUNT_EQUALS_REMAINING_CEILING", `${lineName(line, index)} : le montant restant à charge après la Sécu (${euros(remaining)}) est exactement ce qui reste du plafond.`, index));
+    out.push(reason("AMOUNT_EQUALS_REMAINING_CEILING", `${lineName(line, index)} : le montant restant à charge après la Sécu (${formatEuros(remaining)}) est exactement ce qui reste du plafond.`, index));
   }
 }
 

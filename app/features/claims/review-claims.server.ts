@@ -7,13 +7,14 @@ import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { claimDocuments, claimEvents, claimLines, claims, contracts, formulas, persons, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { INSURER } from "~/ui/insurer";
-import { type ClaimStatus, formatEuros } from "./claim-mail";
+import { type ClaimStatus } from "./claim-mail";
 import { adjudicateClaim } from "./adjudication";
 import { loadClaimContext } from "./claim-context.server";
 import { decryptDocumentContent } from "./documents.server";
 import { AGE_FILTERS, type AgeFilter, MISSING_DOCUMENTS, type MissingDocument } from "./staff-schemas";
 import { recordClaimEvent } from "./submit-claim.server";
 import type { Channel, ClaimLineInput, LineValuation, ReviewReason } from "./types";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * Staff review of claims the engine did not settle on its own: the queue, the detail a handler

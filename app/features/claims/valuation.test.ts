@@ -135,7 +135,7 @@ describe("one test per basis and category", () => {
     expect(v.amcCents).toBe(5000);
     expect(v.reasonCode).toBe("CEILING_REACHED");
     expect(v.ceiling).toMatchObject({ limitCents: 50000, usedBeforeCents: 45000, remainingAfterCents: 0, periodStart: "2026-01-01", periodEnd: "2026-12-31" });
-    expect(v.explanation).toContain("il vous reste 0\u00a0€ cette année");
+    expect(v.explanation).toContain("il vous reste 0,00\u00a0€ cette année");
     // Last year's consumption does not count.
     const lastYear = [past({ ...crown, careDate: "2025-12-20" }, 50000, "dental-prosthesis-other")];
     expect(one("F1", crown, lastYear).amcCents).toBe(6988);
@@ -203,7 +203,7 @@ describe("one test per basis and category", () => {
     const v = one("F2", stay);
     // FJ 3 × 20 €; fees 150 % of 1,000 € − 800 € = 700 €; room 3 × 40 €. Total 880 €.
     expect(v.amcCents).toBe(6000 + 70000 + 12000);
-    expect(v.explanation).toContain("Lignes de garantie « Forfait journalier hospitalier » (frais réels) : 60\u00a0€ ; « Médecins adhérents OPTAM »");
+    expect(v.explanation).toContain("Lignes de garantie « Forfait journalier hospitalier » (frais réels) : 60,00\u00a0€ ; « Médecins adhérents OPTAM »");
     expect(v.explanation).toContain("il vous reste 57 jours cette année");
     const psy = one("F2", { ...stay, psychiatry: true });
     expect(psy.amcCents).toBe(4500 + 70000 + 12000);
@@ -239,7 +239,7 @@ describe("one test per basis and category", () => {
     expect(v.reasonCode).toBe("CEILING_REACHED");
     expect(v.ceiling).toMatchObject({ limitCents: 16000, usedBeforeCents: 12000, remainingAfterCents: 0 });
     expect(v.explanation).toContain("Seule 1 séance sur 2 est prise en charge");
-    expect(v.explanation).toContain("Plafond : 4 séances à 40\u00a0€ par an ; il vous reste 0 séance cette année.");
+    expect(v.explanation).toContain("Plafond : 4 séances à 40,00\u00a0€ par an ; il vous reste 0 séance cette année.");
     expect(one("F3", session, [...three, past({ ...session, careDate: "2026-02-10" }, 4000, "alternative-medicine")])).toMatchObject({ amcCents: 0, reasonCode: "CEILING_EXHAUSTED", status: "NOT_COVERED" });
     expect(one("F1", session)).toMatchObject({ amcCents: 0, reasonCode: "GUARANTEE_NONE" });
   });

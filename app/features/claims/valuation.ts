@@ -1,4 +1,4 @@
-import { CARE_LABELS, describeBasis, euros, type ExplanationParts, explainLine } from "./explain";
+import { CARE_LABELS, describeBasis, type ExplanationParts, explainLine } from "./explain";
 import {
   addDays,
   addMonths,
@@ -18,6 +18,7 @@ import type {
   TraceStep,
   ValuationInput,
 } from "./types";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * Valuation: what Bascule pays on each line of a claim (DOMAIN.md § How a reimbursement is
@@ -275,7 +276,7 @@ function ceilingNote(c: Ceiling, extra: string | null): string | null {
   if (c.limitCents === null) return extra;
   const yearly = c.periodStart.endsWith("-01-01") && c.periodEnd.endsWith("-12-31") && c.periodStart.slice(0, 4) === c.periodEnd.slice(0, 4);
   const when = yearly ? "cette année" : `jusqu’au ${frenchDate(c.periodEnd)}`;
-  const base = `Plafond de ${euros(c.limitCents)}${yearly ? " par an" : ""} : il vous reste ${euros(c.remainingAfterCents ?? 0)} ${when}.`;
+  const base = `Plafond de ${formatEuros(c.limitCents)}${yearly ? " par an" : ""} : il vous reste ${formatEuros(c.remainingAfterCents ?? 0)} ${when}.`;
   return extra ? `${base} ${extra}` : base;
 }
 
@@ -313,7 +314,7 @@ function byBasis(w: Work, g: GuaranteeLine, units: number, priceCapCents: number
       if (w.baseCents === 0) return secuRequired(w);
       const cover = percentOf(w.baseCents, w.effectiveRatePct ?? 0);
       const amount = Math.max(0, cover - w.amoBasisCents);
-      w.trace.push({ label: `Garantie ${w.effectiveRatePct} % de la base, moins la part Sécu`, amountCents: amount, detail: `${euros(cover)} − ${euros(w.amoBasisCents)}` });
+      w.trace.push({ label: `Garantie ${w.effectiveRatePct} % de la base, moins la part Sécu`, amountCents: amount, detail: `${formatEuros(cover)} − ${formatEuros(w.amoBasisCents)}` });
       return amount;
     }
     case "PCT_BR_EXCLUDING_SECU": {
@@ -328,7 +329,7 @@ function byBasis(w: Work, g: GuaranteeLine, units: number, priceCapCents: number
     case "FLAT_PER_PERIOD":
     case "PER_DAY": {
       const amount = (g.amountCents ?? 0) * units;
-      w.trace.push({ label: g.basis === "PER_DAY" ? "Forfait par jour" : "Forfait", amountCents: amount, detail: `${units} × ${euros(g.amountCents ?? 0)}` });
+      w.trace.push({ label: g.basis === "PER_DAY" ? "Forfait par jour" : "Forfait", amountCents: amount, detail: `${units} × ${formatEuros(g.amountCents ?? 0)}` });
       return amount;
     }
     case "FULL_100_SANTE": {
@@ -337,8 +338,8 @@ function byBasis(w: Work, g: GuaranteeLine, units: number, priceCapCents: number
         return w.capCents;
       }
       const covered = Math.max(0, Math.min(w.line.realCostCents, priceCapCents) - w.amoBasisCents);
-      w.trace.push({ label: "100 % Santé : prix limite moins la part Sécu", amountCents: covered, detail: `Prix limite ${euros(priceCapCents)}` });
-      if (w.line.realCostCents > priceCapCents) w.limitNote = `Le prix facturé dépasse le prix limite du panier 100 % Santé (${euros(priceCapCents)}) : le dépassement n’est pas remboursé.`;
+      w.trace.push({ label: "100 % Santé : prix limite moins la part Sécu", amountCents: covered, detail: `Prix limite ${formatEuros(priceCapCents)}` });
+      if (w.line.realCostCents > priceCapCents) w.limitNote = `Le prix facturé dépasse le prix limite du panier 100 % Santé (${formatEuros(priceCapCents)}) : le dépassement n’est pas remboursé.`;
       return covered;
     }
     case "NONE":
@@ -411,7 +412,7 @@ function countedUnits(w: Work, g: GuaranteeLine, requested: number, unitsOfPast:
   }
   const left = max - usedUnits - allowed;
   w.ownCeilingNote = true;
-  w.ceilingNote = `Plafond : ${max} ${unitWord}${max > 1 ? "s" : ""} à ${euros(g.amountCents ?? 0)} ${yearly ? "par an" : "par période"} ; il vous reste ${left} ${unitWord}${left > 1 ? "s" : ""} ${yearly ? "cette année" : `jusqu’au ${frenchDate(period.end)}`}.`;
+  w.ceilingNote = `Plafond : ${max} ${unitWord}${max > 1 ? "s" : ""} à ${formatEuros(g.amountCents ?? 0)} ${yearly ? "par an" : "par période"} ; il vous reste ${left} ${unitWord}${left > 1 ? "s" : ""} ${yearly ? "cette année" : `jusqu’au ${frenchDate(period.end)}`}.`;
   w.amcCents = byBasis(w, g, allowed, null);
 }
 
@@ -426,7 +427,7 @@ function amountCeiling(w: Work, g: GuaranteeLine): void {
     used += c.amcCents;
   }
   const remaining = Math.max(0, g.ceilingCents - used);
-  w.trace.push({ label: "Plafond de la période", amountCents: g.ceilingCents, detail: `Déjà utilisé : ${euros(used)}, reste ${euros(remaining)}` });
+  w.trace.push({ label: "Plafond de la période", amountCents: g.ceilingCents, detail: `Déjà utilisé : ${formatEuros(used)}, reste ${formatEuros(remaining)}` });
   w.ceiling = { limitCents: g.ceilingCents, usedBeforeCents: used, remainingAfterCents: null, periodStart: period.start, periodEnd: period.end };
   const wanted = Math.min(w.amcCents, w.capCents);
   if (wanted > 0 && remaining === 0) {
@@ -435,7 +436,7 @@ function amountCeiling(w: Work, g: GuaranteeLine): void {
     w.limitNote = "Le plafond de cette garantie est déjà atteint.";
   } else if (wanted > remaining) {
     w.reasonCode = "CEILING_REACHED";
-    w.limitNote = `Le remboursement est limité à ce qui reste du plafond (${euros(remaining)}).`;
+    w.limitNote = `Le remboursement est limité à ce qui reste du plafond (${formatEuros(remaining)}).`;
   }
 }
 
@@ -551,10 +552,10 @@ function optics(w: Work): void {
     const frameCap = requireRegulatoryValue(w.input.regulatory, K.opticsFrameCap, line.careDate);
     const frameExcess = Math.max(0, (line.frameCents ?? 0) - frameCap);
     const coverable = Math.max(0, Math.min(pairCap, line.realCostCents - frameExcess) - w.amoBasisCents);
-    w.trace.push({ label: "Plafond contrat responsable (équipement, Sécu comprise)", amountCents: pairCap, detail: `Complexité ${complexity}, monture au plus ${euros(frameCap)}` });
+    w.trace.push({ label: "Plafond contrat responsable (équipement, Sécu comprise)", amountCents: pairCap, detail: `Complexité ${complexity}, monture au plus ${formatEuros(frameCap)}` });
     if (coverable < amount) {
       amount = coverable;
-      if (frameExcess > 0) w.limitNote = `La monture n’est prise en charge que jusqu’à ${euros(frameCap)}.`;
+      if (frameExcess > 0) w.limitNote = `La monture n’est prise en charge que jusqu’à ${formatEuros(frameCap)}.`;
     }
   }
   w.amcCents = amount;
@@ -621,7 +622,7 @@ function hospital(w: Work): void {
       w.trace.push({ label: "Forfait journalier", amountCents: 0, detail: "Pris en charge par le régime local d’Alsace-Moselle" });
     } else if (g && g.basis !== "NONE") {
       const fj = Math.min(remaining, days * daily);
-      w.trace.push({ label: "Forfait journalier", amountCents: fj, detail: `${days} × ${euros(daily)}${line.psychiatry ? " (psychiatrie)" : ""} : ${g.label}` });
+      w.trace.push({ label: "Forfait journalier", amountCents: fj, detail: `${days} × ${formatEuros(daily)}${line.psychiatry ? " (psychiatrie)" : ""} : ${g.label}` });
       parts.push({ label: g.label, basisText: describeBasis(g), amountCents: fj });
       remaining -= fj;
       total += fj;

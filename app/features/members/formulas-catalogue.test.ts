@@ -38,7 +38,7 @@ describe("formulas catalogue", () => {
       ceilingCents: 150_000,
       periodMonths: 12,
     });
-    expect(line("F3", "dental-prosthesis-other").summary).toContain("1\u202f500 €");
+    expect(line("F3", "dental-prosthesis-other").summary).toContain("1\u202f500,00\u00a0€");
     expect(line("F4", "optics-class-b")).toMatchObject({ basis: "FLAT_PER_PERIOD", amountCents: 50_000, maxCount: 1 });
     expect(line("F3", "hospital-private-room")).toMatchObject({
       basis: "PER_DAY",

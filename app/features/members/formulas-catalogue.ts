@@ -1,5 +1,6 @@
 import type { guaranteeBasis } from "~/platform/db/schema";
 import { GUARANTEE_CATEGORIES, type GuaranteeCategory } from "~/platform/db/schema/guarantee-values";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * The four synthetic formulas and the regulatory amounts, as data (DOMAIN.md § Synthetic formulas
@@ -57,10 +58,6 @@ const LABELS: Record<GuaranteeCategory, string> = {
   "alternative-medicine": "Médecines douces",
 };
 
-/** French amounts as members read them: "40 €", "1 500 €" (narrow no-break space as thousands separator). */
-function euros(cents: number): string {
-  return `${new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 }).format(cents / 100)} €`;
-}
 
 type Cover = Omit<GuaranteeLineSpec, "category" | "label" | "sortOrder">;
 
@@ -118,7 +115,7 @@ function guaranteeLines(c: Column): GuaranteeLineSpec[] {
             amountCents: c.privateRoomCentsPerDay,
             maxDays: 60,
             periodMonths: 12,
-            summary: `Chambre particulière : ${euros(c.privateRoomCentsPerDay)} par jour, jusqu’à 60 jours par an.`,
+            summary: `Chambre particulière : ${formatEuros(c.privateRoomCentsPerDay)} par jour, jusqu’à 60 jours par an.`,
           },
     "dental-care": percentOfBase(c.dentalCarePct, "Soins dentaires (détartrage, caries, dévitalisation)"),
     "dental-prosthesis-100-sante": full100Sante("Couronnes et bridges du panier 100 % Santé"),
@@ -129,7 +126,7 @@ function guaranteeLines(c: Column): GuaranteeLineSpec[] {
       periodMonths: 12,
       summary:
         `Prothèses à tarifs maîtrisés ou libres remboursées jusqu’à ${c.dentalOtherPct} % de la base Sécu, ` +
-        `dans la limite de ${euros(c.dentalCeilingCents)} par an et par bénéficiaire.`,
+        `dans la limite de ${formatEuros(c.dentalCeilingCents)} par an et par bénéficiaire.`,
     },
     "optics-class-a": full100Sante("Lunettes du panier 100 % Santé"),
     "optics-class-b": {
@@ -138,7 +135,7 @@ function guaranteeLines(c: Column): GuaranteeLineSpec[] {
       maxCount: 1,
       periodMonths: 24,
       summary:
-        `Jusqu’à ${euros(c.opticsClassBCents)} par équipement (monture limitée à 100 €), ` +
+        `Jusqu’à ${formatEuros(c.opticsClassBCents)} par équipement (monture limitée à 100 €), ` +
         "un équipement tous les 2 ans, chaque année avant 16 ans ou si la vue change.",
     },
     "hearing-class-1": full100Sante("Aides auditives du panier 100 % Santé"),
@@ -150,7 +147,7 @@ function guaranteeLines(c: Column): GuaranteeLineSpec[] {
             amountCents: c.hearingClass2Cents,
             maxCount: 2,
             periodMonths: 48,
-            summary: `Jusqu’à ${euros(c.hearingClass2Cents)} par oreille, une aide auditive par oreille tous les 4 ans.`,
+            summary: `Jusqu’à ${formatEuros(c.hearingClass2Cents)} par oreille, une aide auditive par oreille tous les 4 ans.`,
           },
     "alternative-medicine":
       c.alternativeMedicine === null
@@ -162,7 +159,7 @@ function guaranteeLines(c: Column): GuaranteeLineSpec[] {
             periodMonths: 12,
             summary:
               `${c.alternativeMedicine.sessions} séances par an d’ostéopathie, de chiropraxie ou d’acupuncture, ` +
-              `${euros(c.alternativeMedicine.centsPerSession)} par séance.`,
+              `${formatEuros(c.alternativeMedicine.centsPerSession)} par séance.`,
           },
   };
   return GUARANTEE_CATEGORIES.map((category, index) => ({

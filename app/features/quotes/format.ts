@@ -1,12 +1,7 @@
 /* French display of quote figures, shared by the pages, the e-mail and the PDF. */
 
-const euroFormat = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 const instantFormat = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
-
-export function euros(cents: number): string {
-  return euroFormat.format(cents / 100);
-}
 
 /** A civil date (yyyy-mm-dd) in words, e.g. « 1 mars 2027 ». */
 export function civilDate(isoDate: string): string {

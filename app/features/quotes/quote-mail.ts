@@ -1,6 +1,7 @@
 import type { OutgoingMail } from "~/platform/mail/outbox.server";
 import type { SavedQuote } from "./saved-quote";
-import { ROLE_LABELS, civilDate, euros, parisDate } from "./format";
+import { ROLE_LABELS, civilDate, parisDate } from "./format";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * The e-mail sent on request when a quote is saved. It carries the quote and nothing else: no
@@ -9,10 +10,10 @@ import { ROLE_LABELS, civilDate, euros, parisDate } from "./format";
  */
 export function quoteMail(quote: SavedQuote, origin: string): Omit<OutgoingMail, "to"> {
   const people = quote.chosen.persons
-    .map((p) => `- ${ROLE_LABELS[p.role]}, ${p.age} ans : ${p.free ? "gratuit (à partir du 3e enfant)" : `${euros(p.monthlyCents)} par mois`}`)
+    .map((p) => `- ${ROLE_LABELS[p.role]}, ${p.age} ans : ${p.free ? "gratuit (à partir du 3e enfant)" : `${formatEuros(p.monthlyCents)} par mois`}`)
     .join("\n");
   const comparison = quote.formulas
-    .map((f) => `- ${f.code} ${f.name} : ${euros(f.monthlyCents)} par mois, soit ${euros(f.yearlyCents)} par an`)
+    .map((f) => `- ${f.code} ${f.name} : ${formatEuros(f.monthlyCents)} par mois, soit ${formatEuros(f.yearlyCents)} par an`)
     .join("\n");
   const text = [
     "Bonjour,",
@@ -20,7 +21,7 @@ export function quoteMail(quote: SavedQuote, origin: string): Omit<OutgoingMail,
     `Voici votre devis de complémentaire santé Bascule, référence ${quote.reference}.`,
     `Il est valable jusqu’au ${parisDate(quote.expiresAt)}, pour une couverture à partir du ${civilDate(quote.startDate)} (code postal ${quote.postcode}).`,
     "",
-    `Formule choisie : ${quote.chosen.code} ${quote.chosen.name}, ${euros(quote.chosen.monthlyCents)} par mois.`,
+    `Formule choisie : ${quote.chosen.code} ${quote.chosen.name}, ${formatEuros(quote.chosen.monthlyCents)} par mois.`,
     people,
     "",
     "Les quatre formules pour votre famille :",

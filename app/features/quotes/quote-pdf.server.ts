@@ -2,8 +2,9 @@ import { PDFDocument, type PDFFont, type PDFPage, StandardFonts, rgb } from "pdf
 import { INSURER } from "~/ui/insurer";
 import { QUOTE_VALIDITY_DAYS } from "./create-quote.server";
 import type { SavedQuote } from "./saved-quote";
-import { ROLE_LABELS, civilDate, euros, parisDate } from "./format";
+import { ROLE_LABELS, civilDate, parisDate } from "./format";
 import type { FormulaSummary } from "./guarantees.server";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * The saved quote as an A4 PDF (pdf-lib, standard Helvetica: nothing to embed). Standard fonts only
@@ -175,7 +176,7 @@ export async function renderQuotePdf(quote: SavedQuote, formulas: readonly Formu
     ],
     quote.formulas.map((f) => {
       const marks = [f.code === quote.chosenFormula ? "choisie" : "", f.code === quote.recommendedFormula ? "recommandée" : ""].filter(Boolean);
-      return [`${f.code} ${f.name}${marks.length ? ` (${marks.join(", ")})` : ""}`, euros(f.monthlyCents), euros(f.yearlyCents)];
+      return [`${f.code} ${f.name}${marks.length ? ` (${marks.join(", ")})` : ""}`, formatEuros(f.monthlyCents), formatEuros(f.yearlyCents)];
     }),
     chosenIndex,
   );
@@ -191,9 +192,9 @@ export async function renderQuotePdf(quote: SavedQuote, formulas: readonly Formu
       ...quote.chosen.persons.map((p) => [
         p.childRank ? `${ROLE_LABELS[p.role]} ${p.childRank}` : ROLE_LABELS[p.role],
         `${p.age} ans`,
-        p.free ? "gratuit (3e enfant et suivants)" : euros(p.monthlyCents),
+        p.free ? "gratuit (3e enfant et suivants)" : formatEuros(p.monthlyCents),
       ]),
-      ["Total", "", `${euros(quote.chosen.monthlyCents)} par mois, ${euros(quote.chosen.yearlyCents)} par an`],
+      ["Total", "", `${formatEuros(quote.chosen.monthlyCents)} par mois, ${formatEuros(quote.chosen.yearlyCents)} par an`],
     ],
   );
 

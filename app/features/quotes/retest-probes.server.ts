@@ -1,9 +1,10 @@
 import type { Probe, ProbeContext } from "~/features/switchboard";
 import { HONEYPOT_FIELD } from "~/ui/form";
-import { euros, parisToday } from "./format";
+import { parisToday } from "./format";
 import { addDays } from "./schemas";
 import { priceFormula, tariffValidOn } from "./tariff";
 import { TARIFF_VERSIONS, tariffFromSpec } from "./tariff-data";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * Re-test probes of `devis-en-ligne` (wired into RETEST_PROBES at app/retest-probes.server.ts): the form is
@@ -78,7 +79,7 @@ const computationProbe: Probe = {
     });
     const html = spaces(await response.text());
     if (response.status !== 200) return { passed: false, detail: `POST /devis a répondu ${response.status} (attendu : 200).` };
-    const price = spaces(euros(expected));
+    const price = spaces(formatEuros(expected));
     if (!html.includes("Total par mois") || !html.includes(price)) {
       return { passed: false, detail: `POST /devis : 200 mais le total F2 attendu (${price} par mois) n’apparaît pas.` };
     }

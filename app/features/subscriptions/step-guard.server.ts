@@ -4,6 +4,7 @@ import { db } from "~/platform/db/client.server";
 import { ROLE_LABELS, frenchDate } from "./format";
 import { type Progress, type StepCompletion, type StepKey, canOpen, furthestReachable, progressFor, stepPath } from "./steps";
 import { type Draft, completionOf, findDraft, isEditable, readDraftToken } from "./subscription-draft.server";
+import { formatEuros } from "~/platform/format/euros";
 
 /*
  * What every step route does first: find the prospect's draft from the cookie and refuse to open
@@ -21,12 +22,6 @@ export async function loadStep(args: GuardArgs, step: StepKey): Promise<StepCont
   return { draft, done, progress: progressFor(step, done), ipHash: ipHashOf(args.context) };
 }
 
-const euros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
-
-/** Amounts are formatted on the server so that the browser renders exactly the same text. */
-export function formatCents(cents: number): string {
-  return euros.format(cents / 100);
-}
 
 
 /** The quote as the steps recall it, without anything sensitive. */
@@ -39,7 +34,7 @@ export function quoteSummary(draft: Draft) {
     postcode: q.postcode,
     departement: q.departement,
     startDate: frenchDate(q.startDate),
-    formula: formula ? { code: formula.code, name: formula.name, monthly: formatCents(formula.monthlyCents) } : null,
+    formula: formula ? { code: formula.code, name: formula.name, monthly: formatEuros(formula.monthlyCents) } : null,
     persons: q.persons.map((p, i) => ({ index: i, role: p.role, label: ROLE_LABELS[p.role], birthYear: p.birthDate.slice(0, 4) })),
   };
 }

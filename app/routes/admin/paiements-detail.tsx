@@ -1,5 +1,5 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { CLAIM_STATUS_LABELS, type ClaimStatus, formatEuros } from "~/features/claims/claim-mail";
+import { CLAIM_STATUS_LABELS, type ClaimStatus } from "~/features/claims/claim-mail";
 import { isPaymentError, loadPaymentBatch, markBatchPaid } from "~/features/claims/payments.server";
 import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
@@ -9,6 +9,7 @@ import { readForm } from "~/platform/http/form.server";
 import { SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/paiements-detail";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `Lot ${loaderData?.batch.number ?? ""} — Paiements — Bascule` }];
 

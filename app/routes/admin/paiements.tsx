@@ -1,5 +1,4 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { formatEuros } from "~/features/claims/claim-mail";
 import { createPaymentBatch, isPaymentError, listPayableClaims, listPaymentBatches } from "~/features/claims/payments.server";
 import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
@@ -10,6 +9,7 @@ import { readForm } from "~/platform/http/form.server";
 import { SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/paiements";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = () => [{ title: "Paiements — Bascule" }];
 

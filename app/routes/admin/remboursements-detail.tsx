@@ -10,7 +10,7 @@ import {
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ReactNode } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { CLAIM_STATUS_LABELS, formatEuros } from "~/features/claims/claim-mail";
+import { CLAIM_STATUS_LABELS } from "~/features/claims/claim-mail";
 import { isClaimNumber } from "~/features/claims/claim-number";
 import { parisToday } from "~/features/claims/member-claims.server";
 import {
@@ -42,6 +42,7 @@ import { FieldError, FormErrors, SubmitButton, TextField } from "~/ui/form";
 import { SelectField } from "~/ui/form-controls";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-detail";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [
   { title: `${loaderData?.claim.number ?? "Demande"} — Demandes à examiner — Bascule` },

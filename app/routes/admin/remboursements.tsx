@@ -1,5 +1,5 @@
 import { Form, Link } from "react-router";
-import { CLAIM_STATUS_LABELS, formatEuros } from "~/features/claims/claim-mail";
+import { CLAIM_STATUS_LABELS } from "~/features/claims/claim-mail";
 import { listReviewQueue } from "~/features/claims/review-claims.server";
 import { AGE_FILTERS, queueQuerySchema } from "~/features/claims/staff-schemas";
 import { REVIEW_REASON_LABELS } from "~/features/claims/types";
@@ -10,6 +10,7 @@ import { can } from "~/platform/auth/permissions";
 import { db } from "~/platform/db/client.server";
 import { Alert, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = () => [{ title: "Demandes à examiner — Remboursements — Bascule" }];
 

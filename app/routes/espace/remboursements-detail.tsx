@@ -1,5 +1,5 @@
 import { data, Link } from "react-router";
-import { REVIEW_DELAY_LABEL, formatEuros } from "~/features/claims/claim-mail";
+import { REVIEW_DELAY_LABEL } from "~/features/claims/claim-mail";
 import { isClaimNumber } from "~/features/claims/claim-number";
 import { DOCUMENT_KIND_LABELS } from "~/features/claims/documents";
 import { getMemberClaim } from "~/features/claims/member-claims.server";
@@ -9,6 +9,7 @@ import { requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-detail";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = ({ data: loaded }: Route.MetaArgs) => [{ title: `${loaded ? `Demande ${loaded.claim.number}` : "Demande introuvable"} — Bascule` }];
 

@@ -2,7 +2,6 @@ import { type SubmissionResult, getFormProps, useForm } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { data, Link, redirect, useNavigate } from "react-router";
-import { formatEuros } from "~/features/claims/claim-mail";
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_SIZE_LABEL } from "~/features/claims/documents";
 import type { ClaimEstimate } from "~/features/claims/member-claims.server";
 import { getMemberClaimSetup, parisToday, processClaimPost } from "~/features/claims/member-claims.server";
@@ -14,6 +13,7 @@ import { FieldError, FormErrors, TextField } from "~/ui/form";
 import { ChoiceGroup, SelectField } from "~/ui/form-controls";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-nouveau";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = () => [{ title: "Nouvelle demande de remboursement — Bascule" }];
 

@@ -1,5 +1,4 @@
 import { Link } from "react-router";
-import { formatEuros } from "~/features/claims/claim-mail";
 import { listMemberClaims } from "~/features/claims/member-claims.server";
 import { CARE_CATEGORY_LABELS } from "~/features/claims/schemas";
 import type { CareCategory } from "~/features/claims/types";
@@ -8,6 +7,7 @@ import { requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = () => [{ title: "Mes remboursements — Bascule" }];
 

@@ -2,7 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { QUOTE_REFERENCE, formulaChoiceSchema, quoteLookupSchema } from "~/features/subscriptions/schemas";
-import { formatCents, quoteSummary } from "~/features/subscriptions/step-guard.server";
+import { quoteSummary } from "~/features/subscriptions/step-guard.server";
 import { progressFor } from "~/features/subscriptions/steps";
 import { completionOf, findDraft, isEditable, readDraftToken, saveFormula, serializeDraftCookie, startDraft } from "~/features/subscriptions/subscription-draft.server";
 import { ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
@@ -15,6 +15,7 @@ import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { Alert, Card, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesion";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = () => [{ title: "Adhérer en ligne — Bascule" }];
 
@@ -31,7 +32,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       mode: "formula" as const,
       progress: progressFor("devis", done),
       quote: quoteSummary(editable),
-      formulas: editable.quote.formulas.map((f) => ({ code: f.code, name: f.name, monthly: formatCents(f.monthlyCents) })),
+      formulas: editable.quote.formulas.map((f) => ({ code: f.code, name: f.name, monthly: formatEuros(f.monthlyCents) })),
       chosen: editable.data.formulaCode ?? editable.quote.chosenFormulaCode ?? "",
     };
   }

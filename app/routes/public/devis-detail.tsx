@@ -1,12 +1,13 @@
 import { Link, data, redirect } from "react-router";
 import { findQuoteByReference } from "~/features/quotes/create-quote.server";
-import { ROLE_LABELS, civilDate, euros, parisDate } from "~/features/quotes/format";
+import { ROLE_LABELS, civilDate, parisDate } from "~/features/quotes/format";
 import { formulaSummaries } from "~/features/quotes/guarantees.server";
 import { hasQuoteAccess } from "~/features/quotes/quote-access.server";
 import { REFERENCE_PATTERN } from "~/features/quotes/schemas";
 import { db } from "~/platform/db/client.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/devis-detail";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = ({ data: loaded }: Route.MetaArgs) => [{ title: `${loaded ? `Devis ${loaded.quote.reference}` : "Devis"} — Bascule` }];
 
@@ -66,7 +67,7 @@ export default function DevisDetail({ loaderData }: Route.ComponentProps) {
       <div className="grid gap-6">
         <Card title={`Formule retenue : ${chosen.code} ${chosen.name}`}>
           <p className="mb-4 text-lg">
-            <strong>{euros(chosen.monthlyCents)}</strong> par mois, soit {euros(chosen.yearlyCents)} par an
+            <strong>{formatEuros(chosen.monthlyCents)}</strong> par mois, soit {formatEuros(chosen.yearlyCents)} par an
             {quote.chosenFormula === quote.recommendedFormula ? " — la formule recommandée pour vos besoins." : "."}
           </p>
           <DataTable
@@ -76,7 +77,7 @@ export default function DevisDetail({ loaderData }: Route.ComponentProps) {
               p.childRank ? `${ROLE_LABELS[p.role]} ${p.childRank}` : ROLE_LABELS[p.role],
               civilDate(p.birthDate),
               `${p.age} ans`,
-              p.free ? "Gratuit (à partir du 3e enfant)" : euros(p.monthlyCents),
+              p.free ? "Gratuit (à partir du 3e enfant)" : formatEuros(p.monthlyCents),
             ])}
           />
         </Card>
@@ -87,8 +88,8 @@ export default function DevisDetail({ loaderData }: Route.ComponentProps) {
             headers={["Formule", "Par mois", "Par an"]}
             rows={quote.formulas.map((f) => [
               `${f.code} ${f.name}${f.code === quote.recommendedFormula ? " (recommandée)" : ""}${f.code === quote.chosenFormula ? " (retenue)" : ""}`,
-              euros(f.monthlyCents),
-              euros(f.yearlyCents),
+              formatEuros(f.monthlyCents),
+              formatEuros(f.yearlyCents),
             ])}
           />
         </Card>

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { useEffect, useRef } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { type ComputedQuote, computeQuote, saveQuote } from "~/features/quotes/create-quote.server";
-import { ROLE_LABELS, civilDate, euros, parisToday } from "~/features/quotes/format";
+import { ROLE_LABELS, civilDate, parisToday } from "~/features/quotes/format";
 import { type ComparisonFormula, KEY_CATEGORIES, type QuoteView, quoteView } from "~/features/quotes/comparison";
 import { comparisonCatalogue } from "~/features/quotes/guarantees.server";
 import { NEEDS, NEED_LABELS } from "~/features/quotes/needs";
@@ -17,6 +17,7 @@ import { FieldError, FormErrors, HONEYPOT_FIELD, Honeypot, SubmitButton, TextFie
 import { INSURER } from "~/ui/insurer";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/devis";
+import { formatEuros } from "~/platform/format/euros";
 
 export const meta = () => [
   { title: "Obtenir un devis de complémentaire santé — Bascule" },
@@ -242,7 +243,7 @@ function Comparison({ quote, formulas }: { quote: ShownQuote; formulas: Comparis
                 const line = f.persons[i]!;
                 return (
                   <td key={f.code} className={`px-3 py-2 ${cell(f.code)}`}>
-                    {line.free ? "Gratuit" : `${euros(line.monthlyCents)} / mois`}
+                    {line.free ? "Gratuit" : `${formatEuros(line.monthlyCents)} / mois`}
                   </td>
                 );
               })}
@@ -254,7 +255,7 @@ function Comparison({ quote, formulas }: { quote: ShownQuote; formulas: Comparis
             </th>
             {quote.formulas.map((f) => (
               <td key={f.code} className={`px-3 py-2 text-lg font-bold ${cell(f.code)}`}>
-                {euros(f.monthlyCents)}
+                {formatEuros(f.monthlyCents)}
               </td>
             ))}
           </tr>
@@ -264,7 +265,7 @@ function Comparison({ quote, formulas }: { quote: ShownQuote; formulas: Comparis
             </th>
             {quote.formulas.map((f) => (
               <td key={f.code} className={`px-3 py-2 font-semibold ${cell(f.code)}`}>
-                {euros(f.yearlyCents)}
+                {formatEuros(f.yearlyCents)}
               </td>
             ))}
           </tr>
@@ -335,7 +336,7 @@ function SaveQuote({
                 <li key={key} className="flex items-center gap-2">
                   <input {...props} className="h-5 w-5" />
                   <label htmlFor={props.id}>
-                    {f.code} — {euros(f.monthlyCents)} / mois{f.code === quote.recommendedFormula ? " (recommandée)" : ""}
+                    {f.code} — {formatEuros(f.monthlyCents)} / mois{f.code === quote.recommendedFormula ? " (recommandée)" : ""}
                   </label>
                 </li>
               );
