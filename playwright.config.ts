@@ -28,7 +28,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && node server.js`,
+    // The Node.js running the tests serves the build, whatever `node` is first on PATH.
+    command: `rm -rf ${E2E_DATA_DIR} && ${JSON.stringify(process.execPath)} server.js`,
     url: `http://localhost:${PORT}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,

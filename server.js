@@ -1,5 +1,12 @@
 // Launches Bascule. Production: `node server.js` serves the build (run `npm run build` first;
 // `npm start` does both). Development: `node server.js --dev` serves through Vite with HMR.
+// Node.js 20 no longer gets security fixes: Bascule runs on Node 24 (package.json "engines").
+const nodeMajor = Number(process.versions.node.split(".")[0]);
+if (nodeMajor < 24) {
+  console.error(`Bascule needs Node.js 24 or later; ${process.execPath} is Node.js ${process.versions.node}. See README.md, "Run it".`);
+  process.exit(1);
+}
+
 const dev = process.argv.includes("--dev");
 if (!dev) process.env.NODE_ENV ??= "production";
 

@@ -5,6 +5,6 @@ import { defineConfig } from "vite";
 
 export default defineConfig(({ isSsrBuild }) => ({
   resolve: { alias: { "~": path.resolve(import.meta.dirname, "app") } },
-  build: isSsrBuild ? { rollupOptions: { input: "./server/app.ts" }, target: "node20" } : {},
+  build: isSsrBuild ? { rollupOptions: { input: "./server/app.ts" }, target: "node24" } : {},
   plugins: [tailwindcss(), reactRouter()],
 }));
