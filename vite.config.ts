@@ -3,8 +3,9 @@ import { reactRouter } from "@react-router/dev/vite";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "vite";
 
-export default defineConfig(({ isSsrBuild }) => ({
+export default defineConfig({
   resolve: { alias: { "~": path.resolve(import.meta.dirname, "app") } },
-  build: isSsrBuild ? { rollupOptions: { input: "./server/app.ts" }, target: "node24" } : {},
+  // The server build's entry is the Express host, which imports React Router's server build.
+  environments: { ssr: { build: { rollupOptions: { input: "./server/app.ts" }, target: "node24" } } },
   plugins: [tailwindcss(), reactRouter()],
-}));
+});
