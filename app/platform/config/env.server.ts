@@ -27,6 +27,8 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Bascule <ne-pas-repondre@bascule.example>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Read by the logger itself (logger.server.ts); validated here so that a typo stops the boot.
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
   SEED_ON_EMPTY: booleanish.default(true),
   CLAIMS_MAILBOX_ADDRESS: z.email().default("remboursements@bascule.example"),
