@@ -6,6 +6,7 @@ import express from "express";
 import { createRequestHandler as createCoreRequestHandler, type ServerBuild } from "react-router";
 import type { ViteDevServer } from "vite";
 import { isDatabaseEmpty, seedDemoData } from "~/features/demo/seed.server";
+import { demoStartupBanner } from "~/features/demo/startup-banner";
 import { ensureReferenceData } from "~/features/members/reference-data.server";
 import { createSwitchboardEnforcement, identifyFromSessions } from "~/features/switchboard/enforce.server";
 import { registerSwitchboardMetrics, shutterResponses } from "~/features/switchboard/metrics.server";
@@ -332,6 +333,10 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
   });
   server.keepAliveTimeout = 65_000;
   logger.info({ port: cfg.port, database: handle.mode, env: cfg.env }, `Bascule listening on ${cfg.publicOrigin}`);
+  // On a developer's terminal only: collected logs stay JSON lines.
+  if (cfg.env === "demo" && process.stdout.isTTY) {
+    process.stdout.write(`${demoStartupBanner({ origin: cfg.publicOrigin, color: !process.env.NO_COLOR })}\n`);
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
