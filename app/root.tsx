@@ -1,6 +1,7 @@
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
 import "./app.css";
+import faviconHref from "./ui/favicon.svg?no-inline";
 import "./context";
 import { degradedNotices } from "./features/switchboard/public-status.server";
 import { getSignedIn } from "./platform/auth/guards.server";
@@ -19,6 +20,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     // From this instance's switchboard snapshot, in memory: no database query.
     degraded: degradedNotices(),
   };
+}
+
+export function links() {
+  // A fingerprinted file under /assets, served by the static middleware (never a data: URI).
+  return [{ rel: "icon", type: "image/svg+xml", href: faviconHref }];
 }
 
 export function meta() {
