@@ -2,6 +2,7 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeContactStatus, listContactMessages, readContactMessage } from "~/features/contact/contact-inbox.server";
 import { CONTACT_WRITER_ROLE, ensureContactWriterRole, sqlStateOf } from "~/features/contact/contact-writer.server";
+import { loadContactPrefill } from "~/features/contact/load-contact-prefill.server";
 import { solvePow } from "~/features/contact/pow-client";
 import { encodePowPayload } from "~/features/contact/proof-of-work";
 import { createContactChallenge } from "~/features/contact/proof-of-work.server";
@@ -105,6 +106,14 @@ describe(`contact form on ${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGli
     const [row] = await t.db.select({ senderUserId: contactMessages.senderUserId }).from(contactMessages).where(eq(contactMessages.id, outcome.id));
     expect(row!.senderUserId).toBe(user.id);
     expect((await submitContact(t.db, input({ sender, pow: "bm90IGEgcHJvb2Y=" }))).kind).toBe("pow-invalid");
+  });
+
+  it("fills in a signed-in sender's e-mail and member number, and only the e-mail for staff", async () => {
+    const person = await createMemberPerson(t.db);
+    const member = await createUser(t.db, { role: "MEMBER", personId: person.id });
+    expect(await loadContactPrefill(t.db, member)).toEqual({ email: member.email, memberNumber: person.memberNumber });
+    const staff = await createUser(t.db, { role: "CLAIMS_HANDLER" });
+    expect(await loadContactPrefill(t.db, staff)).toEqual({ email: staff.email, memberNumber: null });
   });
 
   it("limits accepted messages per address, whatever the IP", async () => {

@@ -1,15 +1,14 @@
 import { getCollectionProps, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { eq } from "drizzle-orm";
 import { type FormEvent, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { data, Form, useNavigation } from "react-router";
+import { loadContactPrefill } from "~/features/contact/load-contact-prefill.server";
 import { encodePowPayload, powChallengeSchema } from "~/features/contact/proof-of-work";
 import { PowUnavailableError, solvePow } from "~/features/contact/pow-client";
 import { CATEGORY_LABELS, CONTACT_CATEGORIES, contactSchema, MESSAGE_MAX_LENGTH, MESSAGE_MIN_LENGTH, POW_FIELD } from "~/features/contact/schemas";
 import { countContactAttempt, submitContact } from "~/features/contact/submit-contact.server";
 import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { persons } from "~/platform/db/schema";
 import { readForm, rejectBots } from "~/platform/http/form.server";
 import { FieldError, FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
@@ -36,15 +35,7 @@ const POW_ERRORS = {
 export async function loader(args: Route.LoaderArgs) {
   const signedIn = await getSignedIn(args);
   if (!signedIn) return { signedIn: false as const, prefill: null };
-  let memberNumber: string | null = null;
-  if (signedIn.user.personId) {
-    const [person] = await db()
-      .select({ memberNumber: persons.memberNumber })
-      .from(persons)
-      .where(eq(persons.id, signedIn.user.personId));
-    memberNumber = person?.memberNumber ?? null;
-  }
-  return { signedIn: true as const, prefill: { email: signedIn.user.email, memberNumber } };
+  return { signedIn: true as const, prefill: await loadContactPrefill(db(), signedIn.user) };
 }
 
 export async function action(args: Route.ActionArgs) {
