@@ -14,7 +14,7 @@ import { SwitchboardProvider } from "~/features/switchboard/openfeature.server";
 import { setSwitchboardAgent, startSwitchboardAgent } from "~/features/switchboard/propagation.server";
 import { expireDrafts } from "~/features/subscriptions/subscription-draft.server";
 import { purgeExpiredQuotes } from "~/features/quotes/purge-quotes.server";
-import { startSwitchboardScheduler } from "~/features/switchboard/reopen.server";
+import { startSwitchboardScheduler } from "~/features/switchboard/reopen/schedule-reopens.server";
 import { createServiceMatcher } from "~/features/switchboard/route-ownership";
 import { config } from "~/platform/config/env.server";
 import { database, db } from "~/platform/db/client.server";

@@ -5,22 +5,17 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { changeServices } from "~/features/switchboard/change-services.server";
 import { SwitchboardError } from "~/features/switchboard/errors";
-import {
-  type TestReport,
-  advanceRollout,
-  applyDueReopens,
-  approveReopen,
-  attachTestReport,
-  beginRetest,
-  cancelReopen,
-  getReopenRequest,
-  listReopenRequests,
-  proposeExpectedReturns,
-  rejectReopen,
-  requestReopen,
-  signChecklistItem,
-  startSwitchboardScheduler,
-} from "~/features/switchboard/reopen.server";
+import { advanceRollout } from "~/features/switchboard/reopen/advance-rollout.server";
+import { applyDueReopens } from "~/features/switchboard/reopen/apply-reopen.server";
+import { approveReopen } from "~/features/switchboard/reopen/approve-reopen.server";
+import { cancelReopen } from "~/features/switchboard/reopen/cancel-reopen.server";
+import { proposeExpectedReturns } from "~/features/switchboard/reopen/propose-reopen.server";
+import { attachTestReport, signChecklistItem } from "~/features/switchboard/reopen/record-evidence.server";
+import { rejectReopen } from "~/features/switchboard/reopen/reject-reopen.server";
+import { getReopenRequest, listReopenRequests } from "~/features/switchboard/reopen/reopen-requests.server";
+import type { TestReport } from "~/features/switchboard/reopen/reopen-rules";
+import { beginRetest, requestReopen } from "~/features/switchboard/reopen/request-reopen.server";
+import { startSwitchboardScheduler } from "~/features/switchboard/reopen/schedule-reopens.server";
 import { PROBE_TIMEOUT_MS, runProbes, runRetest } from "~/features/switchboard/retest.server";
 import { addTester, ensureServiceRows, isTester, listEvents, listTesters, loadServiceStatuses, removeTester } from "~/features/switchboard/store.server";
 import { SERVICE_KEYS, type ServiceKey } from "~/features/switchboard/types";

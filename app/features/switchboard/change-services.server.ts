@@ -20,7 +20,7 @@ import { formatParisDateTime } from "./wording";
 /*
  * Changing services. Every state change of every service goes through `applyTransitions`, in the
  * transaction of the use-case that asks for it (closing here, re-testing and reopening in
- * reopen.server.ts): state machine, row, event, audit entry, e-mails to the admins and the
+ * reopen/): state machine, row, event, audit entry, e-mails to the admins and the
  * on-call list, webhook, and `pg_notify` of the new version — delivered when the transaction
  * commits, so that no instance hears of a change that was rolled back.
  */

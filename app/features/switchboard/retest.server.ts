@@ -5,7 +5,10 @@ import type { Db } from "~/platform/db/client.server";
 import { sessions, switchboardTesters, users } from "~/platform/db/schema";
 import { SwitchboardError } from "./errors";
 import type { Probe, ProbeContext, ProbeRegistry } from "./probes";
-import { type ProbeResult, type ReopenRequest, type TestReport, attachTestReport, beginRetest, getReopenRequest } from "./reopen.server";
+import { attachTestReport } from "./reopen/record-evidence.server";
+import { getReopenRequest } from "./reopen/reopen-requests.server";
+import type { ProbeResult, ReopenRequest, TestReport } from "./reopen/reopen-rules";
+import { beginRetest } from "./reopen/request-reopen.server";
 import { isServiceKey } from "./store.server";
 
 /*

@@ -21,7 +21,12 @@ import {
   userIdByEmail,
 } from "~/features/switchboard/admin-view.server";
 import { isSwitchboardError } from "~/features/switchboard/errors";
-import { advanceRollout, approveReopen, cancelReopen, rejectReopen, requestReopen, signChecklistItem } from "~/features/switchboard/reopen.server";
+import { advanceRollout } from "~/features/switchboard/reopen/advance-rollout.server";
+import { approveReopen } from "~/features/switchboard/reopen/approve-reopen.server";
+import { cancelReopen } from "~/features/switchboard/reopen/cancel-reopen.server";
+import { signChecklistItem } from "~/features/switchboard/reopen/record-evidence.server";
+import { rejectReopen } from "~/features/switchboard/reopen/reject-reopen.server";
+import { requestReopen } from "~/features/switchboard/reopen/request-reopen.server";
 import { runRetest } from "~/features/switchboard/retest.server";
 import { RETEST_PROBES } from "~/retest-probes.server";
 import { addTester, removeTester } from "~/features/switchboard/store.server";
