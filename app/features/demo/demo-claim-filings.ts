@@ -8,7 +8,7 @@ import { DEMO_KARIM, DEMO_MARIE } from "./demo-accounts";
 
 const DAY_MS = 86_400_000;
 
-export const isoDay = (now: Date, daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS).toISOString().slice(0, 10);
+const isoDay = (now: Date, daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS).toISOString().slice(0, 10);
 export const at = (now: Date, daysAgo: number, hour = 9) => new Date(Date.parse(`${isoDay(now, daysAgo)}T${String(hour).padStart(2, "0")}:00:00Z`));
 
 export type Filing = {

@@ -12,13 +12,13 @@ import { EMPLOYER_TRADES, FICTION_MOBILE_BLOCK, type Home, LEGAL_FORMS, WEIGHTED
 // ---------------------------------------------------------------------------------------------
 // Dates, as ISO `YYYY-MM-DD` strings (the `date` columns' mode)
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-export function dayMs(iso: string): number {
+function dayMs(iso: string): number {
   return Date.parse(`${iso}T00:00:00Z`);
 }
 
