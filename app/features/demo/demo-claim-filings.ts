@@ -1,4 +1,4 @@
-import type { ClaimLineInput } from "~/features/claims/types";
+import type { ClaimLineInput } from "~/features/claims";
 import { DEMO_KARIM, DEMO_MARIE } from "./demo-accounts";
 
 /*

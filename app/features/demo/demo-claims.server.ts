@@ -5,9 +5,8 @@ import type { DbOrTx } from "~/platform/db/client.server";
 import { claims, persons, users } from "~/platform/db/schema";
 import { DEMO_KARIM, DEMO_MARIE, DEMO_MEMBER_NUMBERS, DEMO_TESTER } from "./demo-accounts";
 import { DEMO_CLAIM_FOLLOW_UPS, at, demoClaimFilings, gpConsultation } from "./demo-claim-filings";
-import type { InspectedDocument } from "~/features/claims/documents";
-import { recordClaimEvent, submitClaim } from "~/features/claims/submit-claim.server";
-import type { ClaimLineInput } from "~/features/claims/types";
+import type { ClaimLineInput, InspectedDocument } from "~/features/claims";
+import { recordClaimEvent, submitClaim } from "~/features/claims/index.server";
 import { formatEuros } from "~/platform/format/euros";
 
 /*

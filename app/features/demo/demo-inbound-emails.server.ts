@@ -1,4 +1,4 @@
-import { ingestMessage } from "~/features/claims/email-intake.server";
+import { ingestMessage } from "~/features/claims/index.server";
 import { config } from "~/platform/config/env.server";
 import type { DbOrTx } from "~/platform/db/client.server";
 import { DEMO_KARIM, DEMO_MARIE } from "./demo-accounts";
