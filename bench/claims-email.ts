@@ -3,7 +3,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { and, count, countDistinct, eq, isNotNull, sql } from "drizzle-orm";
 import MailComposer from "nodemailer/lib/mail-composer";
-import { pollClaimsMailbox } from "~/features/claims/email-intake.server";
+import { pollClaimsMailbox } from "~/features/claims/email/email-intake.server";
 import { seedDemoData } from "~/features/demo/seed.server";
 import { parseKeyring, setKeyring } from "~/platform/crypto/keyring.server";
 import { type DatabaseHandle, openDatabase } from "~/platform/db/client.server";

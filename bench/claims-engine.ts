@@ -1,10 +1,10 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { adjudicateClaim } from "~/features/claims/adjudication";
-import { formulaFromCatalogue, regulatoryFromCatalogue } from "~/features/claims/catalogue-context";
-import { generateSyntheticMonth, initialHistoryByContract } from "~/features/claims/synthetic-month";
-import type { AdjudicationInput, ValuationInput } from "~/features/claims/types";
-import { valueClaimLines } from "~/features/claims/valuation";
+import { adjudicateClaim } from "~/features/claims/engine/adjudication";
+import { formulaFromCatalogue, regulatoryFromCatalogue } from "~/features/claims/engine/catalogue-context";
+import { generateSyntheticMonth, initialHistoryByContract } from "~/features/claims/engine/synthetic-month";
+import type { AdjudicationInput, ValuationInput } from "~/features/claims/engine/types";
+import { valueClaimLines } from "~/features/claims/engine/valuation";
 import { gitState, writeResult } from "./lib/results";
 
 /*

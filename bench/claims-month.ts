@@ -1,10 +1,10 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type { FormulaCode } from "~/features/members/formulas-catalogue";
-import { adjudicateClaim } from "~/features/claims/adjudication";
-import { formulaFromCatalogue, regulatoryFromCatalogue } from "~/features/claims/catalogue-context";
-import { ANOMALY_CODES, type AnomalyKind, generateSyntheticMonth, initialHistoryByContract, type SyntheticMonth } from "~/features/claims/synthetic-month";
-import type { AdjudicationResult, FormulaContext } from "~/features/claims/types";
+import { adjudicateClaim } from "~/features/claims/engine/adjudication";
+import { formulaFromCatalogue, regulatoryFromCatalogue } from "~/features/claims/engine/catalogue-context";
+import { ANOMALY_CODES, type AnomalyKind, generateSyntheticMonth, initialHistoryByContract, type SyntheticMonth } from "~/features/claims/engine/synthetic-month";
+import type { AdjudicationResult, FormulaContext } from "~/features/claims/engine/types";
 import { gitState, writeResult } from "./lib/results";
 
 /*

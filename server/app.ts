@@ -32,7 +32,7 @@ import { securityHeaders } from "~/platform/http/security-headers";
 import { startWebhookDispatcher } from "~/platform/http/webhooks.server";
 import { startMailDispatcher } from "~/platform/mail/dispatcher.server";
 import { claimsMailboxOpener } from "~/platform/mail/imap.server";
-import { startClaimsMailboxPoller } from "~/features/claims/email-intake.server";
+import { startClaimsMailboxPoller } from "~/features/claims/email/email-intake.server";
 import { createTransportFromConfig } from "~/platform/mail/transports.server";
 import { logger } from "~/platform/observability/logger.server";
 import { scrubText } from "~/platform/observability/redact";

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_KARIM, DEMO_MARIE } from "~/features/demo/demo-accounts";
 import { seedDemoData } from "~/features/demo/seed.server";
-import { decryptDocumentContent } from "~/features/claims/documents.server";
-import { listMemberClaims } from "~/features/claims/member-claims.server";
+import { decryptDocumentContent } from "~/features/claims/member/documents.server";
+import { listMemberClaims } from "~/features/claims/member/member-claims.server";
 import { claimDocuments, claims, mailOutbox, users } from "~/platform/db/schema";
 import { type TestDatabase, createTestDatabase } from "./support/test-db";
 

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { decryptDocumentContent, storeClaimDocuments } from "~/features/claims/documents.server";
-import { submitClaim } from "~/features/claims/submit-claim.server";
+import { decryptDocumentContent, storeClaimDocuments } from "~/features/claims/member/documents.server";
+import { submitClaim } from "~/features/claims/member/submit-claim.server";
 import { encryptBytes } from "~/platform/crypto/keyring.server";
 import { afterMigrate } from "~/after-migrate.server";
 import { applyMigrations } from "~/platform/db/migrate.server";

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { EMAIL_INTAKE_ACTOR, ingestMessage, pollClaimsMailbox } from "~/features/claims/email-intake.server";
+import { EMAIL_INTAKE_ACTOR, ingestMessage, pollClaimsMailbox } from "~/features/claims/email/email-intake.server";
 import { MIN_MEMBER_COUNT, resetDemoData, seedDemoData } from "~/features/demo/seed.server";
-import { attachInboundEmail, dismissInboundEmail, inboundCounts, listInboundEmails, readInboundAttachment, readInboundEmail } from "~/features/claims/triage.server";
+import { attachInboundEmail, dismissInboundEmail, inboundCounts, listInboundEmails, readInboundAttachment, readInboundEmail } from "~/features/claims/email/triage.server";
 import { auditLog, claimDocuments, claims, inboundClaimEmails, mailOutbox, persons } from "~/platform/db/schema";
 import { type ClaimsMailboxOpener, claimsMailboxOpener, PROCESSED_KEYWORD } from "~/platform/mail/imap.server";
 import {

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decryptDocumentContent } from "~/features/claims/documents.server";
+import { decryptDocumentContent } from "~/features/claims/member/documents.server";
 import {
   estimateClaim,
   fileClaimOnline,
@@ -8,10 +8,10 @@ import {
   getMemberClaimDocument,
   listMemberClaims,
   processClaimPost,
-} from "~/features/claims/member-claims.server";
-import type { ClaimForm } from "~/features/claims/schemas";
-import { ClaimError, submitClaim } from "~/features/claims/submit-claim.server";
-import type { ClaimLineInput } from "~/features/claims/types";
+} from "~/features/claims/member/member-claims.server";
+import type { ClaimForm } from "~/features/claims/member/schemas";
+import { ClaimError, submitClaim } from "~/features/claims/member/submit-claim.server";
+import type { ClaimLineInput } from "~/features/claims/engine/types";
 import { auditLog, claimDocuments, claimEvents, claimLines, claims, mailOutbox } from "~/platform/db/schema";
 import { CLAIMS_NOW, claimFiles, createHousehold, gpLine, onlineClaim, pdfBytes } from "./support/claims-fixtures";
 import { type TestDatabase, createTestDatabase } from "./support/test-db";

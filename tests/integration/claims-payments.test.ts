@@ -1,9 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentBatch, listPayableClaims, loadPaymentBatch, markBatchPaid, readPaymentFile } from "~/features/claims/payments.server";
-import { approveClaim } from "~/features/claims/review-claims.server";
-import { loadServiceLevel } from "~/features/claims/service-level.server";
-import { submitClaim } from "~/features/claims/submit-claim.server";
+import { createPaymentBatch, listPayableClaims, loadPaymentBatch, markBatchPaid, readPaymentFile } from "~/features/claims/payments/payments.server";
+import { approveClaim } from "~/features/claims/review/review-claims.server";
+import { loadServiceLevel } from "~/features/claims/review/service-level.server";
+import { submitClaim } from "~/features/claims/member/submit-claim.server";
 import { ibanHint } from "~/platform/identifiers/identifiers";
 import { encryptField } from "~/platform/crypto/keyring.server";
 import { auditLog, claimEvents, claims, contracts, mailOutbox, paymentBatches } from "~/platform/db/schema";

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileClaimOnline } from "~/features/claims/member-claims.server";
-import { REFERENCE_DATA_TTL_MS, claimReferenceData, loadClaimReferenceData } from "~/features/claims/reference-data.server";
+import { fileClaimOnline } from "~/features/claims/member/member-claims.server";
+import { REFERENCE_DATA_TTL_MS, claimReferenceData, loadClaimReferenceData } from "~/features/claims/engine/reference-data.server";
 import { claims, formulas, guaranteeLines, regulatoryParameters } from "~/platform/db/schema";
 import { createHousehold, pdfBytes } from "./support/claims-fixtures";
 import { type TestDatabase, createTestDatabase } from "./support/test-db";

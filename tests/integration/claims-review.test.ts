@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { InspectedDocument } from "~/features/claims/documents";
+import type { InspectedDocument } from "~/features/claims/member/documents";
 import {
   adjustClaimLine,
   approveClaim,
@@ -11,8 +11,8 @@ import {
   rejectClaim,
   ReviewError,
   returnClaim,
-} from "~/features/claims/review-claims.server";
-import { submitClaim } from "~/features/claims/submit-claim.server";
+} from "~/features/claims/review/review-claims.server";
+import { submitClaim } from "~/features/claims/member/submit-claim.server";
 import { nirHint } from "~/platform/identifiers/identifiers";
 import { auditLog, claimEvents, claimLines, claims, mailOutbox, persons } from "~/platform/db/schema";
 import { CLAIMS_NOW, claimFiles, createHousehold, gpLine, type Household, onlineClaim } from "./support/claims-fixtures";

@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { CLAIM_STATUS_LABELS, type ClaimStatus } from "~/features/claims/claim-mail";
-import { isPaymentError, loadPaymentBatch, markBatchPaid } from "~/features/claims/payments.server";
+import { CLAIM_STATUS_LABELS, type ClaimStatus } from "~/features/claims/member/claim-mail";
+import { isPaymentError, loadPaymentBatch, markBatchPaid } from "~/features/claims/payments/payments.server";
 import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";

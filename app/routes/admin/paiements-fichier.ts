@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import { readPaymentFile } from "~/features/claims/payments.server";
+import { readPaymentFile } from "~/features/claims/payments/payments.server";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/paiements-fichier";

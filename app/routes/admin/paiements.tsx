@@ -1,5 +1,5 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { createPaymentBatch, isPaymentError, listPayableClaims, listPaymentBatches } from "~/features/claims/payments.server";
+import { createPaymentBatch, isPaymentError, listPayableClaims, listPaymentBatches } from "~/features/claims/payments/payments.server";
 import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";

@@ -10,7 +10,7 @@ import {
   readInboundEmail,
   TriageError,
   triageReasonLabel,
-} from "~/features/claims/triage.server";
+} from "~/features/claims/email/triage.server";
 import { normalizeMemberNumber } from "~/platform/identifiers/identifiers";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";

@@ -1,6 +1,6 @@
 import { data } from "react-router";
-import { attachmentDisposition } from "~/features/claims/documents";
-import { readInboundAttachment } from "~/features/claims/triage.server";
+import { attachmentDisposition } from "~/features/claims/member/documents";
+import { readInboundAttachment } from "~/features/claims/email/triage.server";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-courriels-piece";

@@ -1,6 +1,6 @@
 import { data, Link } from "react-router";
 import { z } from "zod";
-import { inboundCounts, INBOUND_STATUS_LABELS, type InboundStatus, listInboundEmails, triageReasonLabel } from "~/features/claims/triage.server";
+import { inboundCounts, INBOUND_STATUS_LABELS, type InboundStatus, listInboundEmails, triageReasonLabel } from "~/features/claims/email/triage.server";
 import { requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { DataTable, PageHeader } from "~/ui/layout";

@@ -10,9 +10,9 @@ import {
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ReactNode } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { CLAIM_STATUS_LABELS } from "~/features/claims/claim-mail";
-import { isClaimNumber } from "~/features/claims/claim-number";
-import { parisToday } from "~/features/claims/member-claims.server";
+import { CLAIM_STATUS_LABELS } from "~/features/claims/member/claim-mail";
+import { isClaimNumber } from "~/features/claims/member/claim-number";
+import { parisToday } from "~/features/claims/member/member-claims.server";
 import {
   adjustClaimLine,
   approveClaim,
@@ -21,8 +21,8 @@ import {
   loadClaimReview,
   rejectClaim,
   returnClaim,
-} from "~/features/claims/review-claims.server";
-import { CARE_CATEGORY_LABELS, claimFormSchema, type RawClaimForm } from "~/features/claims/schemas";
+} from "~/features/claims/review/review-claims.server";
+import { CARE_CATEGORY_LABELS, claimFormSchema, type RawClaimForm } from "~/features/claims/member/schemas";
 import {
   type AdjustLineInput,
   adjustLineSchema,
@@ -32,7 +32,7 @@ import {
   rejectClaimSchema,
   type ReturnClaimInput,
   returnClaimSchema,
-} from "~/features/claims/staff-schemas";
+} from "~/features/claims/review/staff-schemas";
 import { formatCivilDate, formatInstantWithTime, StatusBadge } from "~/features/claims/ui/member-claim-ui";
 import { CHANNEL_LABELS, DOCUMENT_KIND_LABELS, fileSizeLabel, reasonLabel } from "~/features/claims/ui/staff-labels";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";

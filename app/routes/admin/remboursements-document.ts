@@ -1,7 +1,7 @@
 import { data } from "react-router";
-import { isClaimNumber } from "~/features/claims/claim-number";
-import { attachmentDisposition } from "~/features/claims/documents";
-import { readClaimDocumentForStaff } from "~/features/claims/review-claims.server";
+import { isClaimNumber } from "~/features/claims/member/claim-number";
+import { attachmentDisposition } from "~/features/claims/member/documents";
+import { readClaimDocumentForStaff } from "~/features/claims/review/review-claims.server";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-document";

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
-import { formatDuration, formatShare, REFERENCE_SHARE } from "~/features/claims/service-level";
-import { loadServiceLevel } from "~/features/claims/service-level.server";
+import { formatDuration, formatShare, REFERENCE_SHARE } from "~/features/claims/review/service-level";
+import { loadServiceLevel } from "~/features/claims/review/service-level.server";
 import { BarChart, ColumnChart } from "~/features/claims/ui/charts";
 import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { CHANNEL_LABELS, reasonLabel } from "~/features/claims/ui/staff-labels";

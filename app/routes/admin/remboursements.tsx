@@ -1,8 +1,8 @@
 import { Form, Link } from "react-router";
-import { CLAIM_STATUS_LABELS } from "~/features/claims/claim-mail";
-import { listReviewQueue } from "~/features/claims/review-claims.server";
-import { AGE_FILTERS, queueQuerySchema } from "~/features/claims/staff-schemas";
-import { REVIEW_REASON_LABELS } from "~/features/claims/types";
+import { CLAIM_STATUS_LABELS } from "~/features/claims/member/claim-mail";
+import { listReviewQueue } from "~/features/claims/review/review-claims.server";
+import { AGE_FILTERS, queueQuerySchema } from "~/features/claims/review/staff-schemas";
+import { REVIEW_REASON_LABELS } from "~/features/claims/engine/types";
 import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { ageLabel, CHANNEL_LABELS, reasonLabel } from "~/features/claims/ui/staff-labels";
 import { requirePermission } from "~/platform/auth/guards.server";

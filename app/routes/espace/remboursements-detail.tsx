@@ -1,9 +1,9 @@
 import { data, Link } from "react-router";
-import { REVIEW_DELAY_LABEL } from "~/features/claims/claim-mail";
-import { isClaimNumber } from "~/features/claims/claim-number";
-import { DOCUMENT_KIND_LABELS } from "~/features/claims/documents";
-import { getMemberClaim } from "~/features/claims/member-claims.server";
-import { CARE_CATEGORY_LABELS } from "~/features/claims/schemas";
+import { REVIEW_DELAY_LABEL } from "~/features/claims/member/claim-mail";
+import { isClaimNumber } from "~/features/claims/member/claim-number";
+import { DOCUMENT_KIND_LABELS } from "~/features/claims/member/documents";
+import { getMemberClaim } from "~/features/claims/member/member-claims.server";
+import { CARE_CATEGORY_LABELS } from "~/features/claims/member/schemas";
 import { DECIDED_STATUSES, StatusBadge, Timeline, formatCivilDate, formatInstant } from "~/features/claims/ui/member-claim-ui";
 import { requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";

@@ -1,4 +1,4 @@
-import { processClaimPost } from "~/features/claims/member-claims.server";
+import { processClaimPost } from "~/features/claims/member/member-claims.server";
 import { ipHashOf, requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-envoi";

@@ -1,6 +1,6 @@
-import { isClaimNumber } from "~/features/claims/claim-number";
-import { attachmentDisposition } from "~/features/claims/documents";
-import { getMemberClaimDocument } from "~/features/claims/member-claims.server";
+import { isClaimNumber } from "~/features/claims/member/claim-number";
+import { attachmentDisposition } from "~/features/claims/member/documents";
+import { getMemberClaimDocument } from "~/features/claims/member/member-claims.server";
 import { ipHashOf, requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-justificatif";

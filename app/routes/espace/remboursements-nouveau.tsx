@@ -2,11 +2,11 @@ import { type SubmissionResult, getFormProps, useForm } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { data, Link, redirect, useNavigate } from "react-router";
-import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_SIZE_LABEL } from "~/features/claims/documents";
-import type { ClaimEstimate } from "~/features/claims/member-claims.server";
-import { getMemberClaimSetup, parisToday, processClaimPost } from "~/features/claims/member-claims.server";
-import { CARE_CATEGORY_LABELS, OPTAM_CATEGORIES, claimFormSchema } from "~/features/claims/schemas";
-import type { CareCategory } from "~/features/claims/types";
+import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_SIZE_LABEL } from "~/features/claims/member/documents";
+import type { ClaimEstimate } from "~/features/claims/member/member-claims.server";
+import { getMemberClaimSetup, parisToday, processClaimPost } from "~/features/claims/member/member-claims.server";
+import { CARE_CATEGORY_LABELS, OPTAM_CATEGORIES, claimFormSchema } from "~/features/claims/member/schemas";
+import type { CareCategory } from "~/features/claims/engine/types";
 import { ipHashOf, requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { FieldError, FormErrors, TextField } from "~/ui/form";

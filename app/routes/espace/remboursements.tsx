@@ -1,7 +1,7 @@
 import { Link } from "react-router";
-import { listMemberClaims } from "~/features/claims/member-claims.server";
-import { CARE_CATEGORY_LABELS } from "~/features/claims/schemas";
-import type { CareCategory } from "~/features/claims/types";
+import { listMemberClaims } from "~/features/claims/member/member-claims.server";
+import { CARE_CATEGORY_LABELS } from "~/features/claims/member/schemas";
+import type { CareCategory } from "~/features/claims/engine/types";
 import { DECIDED_STATUSES, StatusBadge, Timeline, formatCivilDate, formatInstant } from "~/features/claims/ui/member-claim-ui";
 import { requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";

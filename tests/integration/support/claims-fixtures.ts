@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { InspectedDocument } from "~/features/claims/documents";
-import type { SubmitClaimInput } from "~/features/claims/submit-claim.server";
-import type { ClaimLineInput } from "~/features/claims/types";
+import type { InspectedDocument } from "~/features/claims/member/documents";
+import type { SubmitClaimInput } from "~/features/claims/member/submit-claim.server";
+import type { ClaimLineInput } from "~/features/claims/engine/types";
 import { FORMULAS, type FormulaCode, REGULATORY_PARAMETERS } from "~/features/members/formulas-catalogue";
 import { encryptField } from "~/platform/crypto/keyring.server";
 import type { Db } from "~/platform/db/client.server";

@@ -1,4 +1,4 @@
-import { CLAIM_STATUS_LABELS, type ClaimStatus } from "../claim-mail";
+import { CLAIM_STATUS_LABELS, type ClaimStatus } from "../member/claim-mail";
 
 /* Small pieces shared by the member's claim pages. */
 

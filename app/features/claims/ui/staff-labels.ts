@@ -1,4 +1,4 @@
-import { REVIEW_REASON_LABELS } from "../types";
+import { REVIEW_REASON_LABELS } from "../engine/types";
 
 /* Labels of the staff claims and payments screens (French UI text). */
 

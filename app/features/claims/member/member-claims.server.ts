@@ -5,13 +5,13 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { appendAudit } from "~/platform/audit/audit.server";
 import type { Db } from "~/platform/db/client.server";
 import { claimDocuments, claimEvents, claimLines, claims, persons } from "~/platform/db/schema";
-import { adjudicateClaim } from "./adjudication";
-import { loadClaimContext } from "./claim-context.server";
+import { adjudicateClaim } from "../engine/adjudication";
+import { loadClaimContext } from "../engine/claim-context.server";
 import type { ClaimStatus } from "./claim-mail";
 import { type DocumentKind, type InspectedDocument, inspectUpload } from "./documents";
 import { UploadRejected, contentSha256, decryptDocumentContent, readClaimForm } from "./documents.server";
 import { type ClaimForm, claimFormSchema, idempotencyKeySchema } from "./schemas";
-import { claimReferenceData } from "./reference-data.server";
+import { claimReferenceData } from "../engine/reference-data.server";
 import { type SubmittedClaim, submitClaim } from "./submit-claim.server";
 
 /*

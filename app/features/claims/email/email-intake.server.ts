@@ -11,7 +11,7 @@ import type { ClaimsMailboxOpener, ClaimsMailboxSession, MailboxMessage } from "
 import { enqueueMail, type OutgoingMail } from "~/platform/mail/outbox.server";
 import { scrubText } from "~/platform/observability/redact";
 import { INSURER } from "~/ui/insurer";
-import { REVIEW_DELAY_LABEL } from "./claim-mail";
+import { REVIEW_DELAY_LABEL } from "../member/claim-mail";
 import {
   type IntakeDecision,
   type IntakeLookup,
@@ -21,7 +21,7 @@ import {
   parseClaimEmail,
   TRIAGE_REASONS,
 } from "./email-parse";
-import { submitClaim, type SubmittedClaim } from "./submit-claim.server";
+import { submitClaim, type SubmittedClaim } from "../member/submit-claim.server";
 import { formatEuros } from "~/platform/format/euros";
 
 /*

@@ -5,7 +5,7 @@ import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { decryptBytes, decryptField, encryptBytes } from "~/platform/crypto/keyring.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { claims, contracts, paymentBatches, persons, users } from "~/platform/db/schema";
-import { recordClaimEvent } from "./submit-claim.server";
+import { recordClaimEvent } from "../member/submit-claim.server";
 import { buildPain001, isValidBic, SepaError, type SepaTransfer } from "./sepa-pain001";
 
 /*

@@ -1,5 +1,5 @@
-import { type InspectedDocument, inspectUpload } from "./documents";
-import type { CareCategory, ClaimLineInput } from "./types";
+import { type InspectedDocument, inspectUpload } from "../member/documents";
+import type { CareCategory, ClaimLineInput } from "../engine/types";
 import { formatEuros } from "~/platform/format/euros";
 
 /*

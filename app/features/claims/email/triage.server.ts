@@ -4,10 +4,10 @@ import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { decryptBytes } from "~/platform/crypto/keyring.server";
 import type { DbOrTx } from "~/platform/db/client.server";
 import { claims, inboundClaimEmails, persons } from "~/platform/db/schema";
-import { DOCUMENT_KIND_LABELS } from "./documents";
+import { DOCUMENT_KIND_LABELS } from "../member/documents";
 import { RAW_MESSAGE_PURPOSE } from "./email-intake.server";
 import { htmlToText, inspectAttachments, parseClaimEmail, TRIAGE_REASONS, type TriageReason } from "./email-parse";
-import { submitClaim } from "./submit-claim.server";
+import { submitClaim } from "../member/submit-claim.server";
 
 /*
  * The triage queue of the e-mail intake: messages no rule could attach to a member with certainty.

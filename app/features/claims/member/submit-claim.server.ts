@@ -5,14 +5,14 @@ import { config } from "~/platform/config/env.server";
 import type { DbOrTx } from "~/platform/db/client.server";
 import { claimEvents, claimLines, claims, persons, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
-import { adjudicateClaim } from "./adjudication";
-import { loadClaimContext } from "./claim-context.server";
-import type { ClaimReferenceData } from "./reference-data.server";
+import { adjudicateClaim } from "../engine/adjudication";
+import { loadClaimContext } from "../engine/claim-context.server";
+import type { ClaimReferenceData } from "../engine/reference-data.server";
 import { type ClaimStatus, claimStatusMail } from "./claim-mail";
 import { formatClaimNumber } from "./claim-number";
 import type { InspectedDocument } from "./documents";
 import { documentFileHash, storeClaimDocuments } from "./documents.server";
-import type { AdjudicationResult, Channel, ClaimLineInput, ReviewReason } from "./types";
+import type { AdjudicationResult, Channel, ClaimLineInput, ReviewReason } from "../engine/types";
 
 /*
  * Recording a claim, whatever its channel: the beneficiary's row is locked so that two claims of

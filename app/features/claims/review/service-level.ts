@@ -1,4 +1,4 @@
-import type { Channel } from "./types";
+import type { Channel } from "../engine/types";
 
 /*
  * Service level of claims processing, computed from plain facts (one row per claim) and `now`:

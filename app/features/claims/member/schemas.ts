@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CareCategory, ClaimLineInput } from "./types";
+import type { CareCategory, ClaimLineInput } from "../engine/types";
 
 /*
  * The online claim form, shared by the browser (instant feedback) and the server (the authority).

@@ -7,13 +7,13 @@ import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { claimDocuments, claimEvents, claimLines, claims, contracts, formulas, persons, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { INSURER } from "~/ui/insurer";
-import { type ClaimStatus } from "./claim-mail";
-import { adjudicateClaim } from "./adjudication";
-import { loadClaimContext } from "./claim-context.server";
-import { decryptDocumentContent } from "./documents.server";
+import { type ClaimStatus } from "../member/claim-mail";
+import { adjudicateClaim } from "../engine/adjudication";
+import { loadClaimContext } from "../engine/claim-context.server";
+import { decryptDocumentContent } from "../member/documents.server";
 import { AGE_FILTERS, type AgeFilter, MISSING_DOCUMENTS, type MissingDocument } from "./staff-schemas";
-import { recordClaimEvent } from "./submit-claim.server";
-import type { Channel, ClaimLineInput, LineValuation, ReviewReason } from "./types";
+import { recordClaimEvent } from "../member/submit-claim.server";
+import type { Channel, ClaimLineInput, LineValuation, ReviewReason } from "../engine/types";
 import { formatEuros } from "~/platform/format/euros";
 
 /*

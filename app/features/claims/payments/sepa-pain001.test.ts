@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFrenchIban, isValidIban } from "~/platform/identifiers/identifiers";
-import { pain001Problems } from "../../../tests/integration/support/pain001-structure";
-import { at, childrenNamed, parseXml } from "../../../tests/integration/support/strict-xml";
+import { pain001Problems } from "../../../../tests/integration/support/pain001-structure";
+import { at, childrenNamed, parseXml } from "../../../../tests/integration/support/strict-xml";
 import { buildPain001, formatSepaAmount, isValidBic, PAIN_001_NAMESPACE, SepaError, type SepaBatchInput, sepaText } from "./sepa-pain001";
 
 const DEBTOR = { name: "Mutuelle Bascule", iban: "FR76 3000 6000 0112 3456 7890 189", bic: "AGRIFRPP" };

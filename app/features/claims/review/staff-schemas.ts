@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { REVIEW_REASON_LABELS } from "./types";
-import { parseEuros } from "./schemas";
+import { REVIEW_REASON_LABELS } from "../engine/types";
+import { parseEuros } from "../member/schemas";
 
 /*
  * Forms and query strings of the staff claims screens. Queue filters are forgiving (an unknown
