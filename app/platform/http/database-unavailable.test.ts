@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { INSURER } from "~/ui/insurer";
 import { databaseUnavailableAnswer } from "./database-unavailable";
 
-const base = { path: "/espace/remboursements/nouveau", search: "", stylesheetHref: "/assets/root-abc.css", contact: INSURER };
+// Any contact details will do: the page shows what it is given (the server passes the insurer's).
+const CONTACT = { phone: "04 94 00 00 00", phoneHref: "tel:+33494000000", phoneHours: "du lundi au vendredi", legalName: "Bascule, mutuelle santé" };
+const base = { path: "/espace/remboursements/nouveau", search: "", stylesheetHref: "/assets/root-abc.css", contact: CONTACT };
 
 describe("databaseUnavailableAnswer", () => {
   it("gives a browser a French 503 page, never cached, with Retry-After", () => {
