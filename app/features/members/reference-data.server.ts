@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { ensureTariff } from "~/features/quotes/ensure-tariff.server";
+import { ensureTariff } from "~/features/quotes/index.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { formulas, guaranteeLines, regulatoryParameters } from "~/platform/db/schema";
 import { type FormulaCode, FORMULAS, REGULATORY_PARAMETERS } from "./formulas-catalogue";

@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { normalizeEmail } from "~/features/accounts/email";
+import { normalizeEmail } from "~/features/accounts";
 import { appendAudit } from "~/platform/audit/audit.server";
 import { type ThrottleRule, blockedFor, hit } from "~/platform/auth/throttle.server";
 import { config } from "~/platform/config/env.server";

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { TOKEN_LIFETIME_MS, newToken } from "~/features/accounts/tokens.server";
-import { normalizeEmail } from "~/features/accounts/email";
+import { TOKEN_LIFETIME_MS, newToken } from "~/features/accounts/index.server";
+import { normalizeEmail } from "~/features/accounts";
 import { maskIbanHint, maskNirHint } from "~/platform/identifiers/identifiers";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { config } from "~/platform/config/env.server";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { departementOfPostcode } from "~/features/quotes/zones";
+import { departementOfPostcode } from "~/features/quotes";
 import {
   IBAN_LENGTHS,
   isValidNir,

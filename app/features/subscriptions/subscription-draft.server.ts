@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
-import { hashToken } from "~/features/accounts/tokens.server";
+import { hashToken } from "~/features/accounts/index.server";
 import { ibanHint, nirHint, normalizeIban, normalizeNir } from "~/platform/identifiers/identifiers";
-import { getQuoteForSubscription } from "~/features/quotes/create-quote.server";
+import { getQuoteForSubscription } from "~/features/quotes/index.server";
 import { appendAudit } from "~/platform/audit/audit.server";
 import { blockedFor, hit, type ThrottleRule } from "~/platform/auth/throttle.server";
 import { config } from "~/platform/config/env.server";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "~/platform/db/client.server";
 import { users } from "~/platform/db/schema";
-import { normalizeEmail } from "~/features/accounts/email";
+import { normalizeEmail } from "~/features/accounts";
 import { SERVICE_CATALOGUE, dependentsOf } from "./catalogue";
 import { type ChangePlan, previewServiceChange } from "./change-plan";
 import { TEXT_MAX_LENGTH, TEXT_MIN_LENGTH } from "./change-services.server";
