@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FormulaCode } from "~/features/members/formulas-catalogue";
+import type { FormulaCode } from "~/features/members";
 import { isValidIban, isValidMemberNumber, isValidNir, isValidSiret } from "~/platform/identifiers/identifiers";
 import { DEMO_KARIM, DEMO_MARIE } from "./demo-accounts";
 import { DemoGenerator, addYears } from "./generator";

@@ -1,4 +1,4 @@
-import type { FormulaCode } from "~/features/members/formulas-catalogue";
+import type { FormulaCode } from "~/features/members";
 import { generateMemberNumber, generateSiret } from "~/platform/identifiers/identifiers";
 import { DEMO_KARIM, DEMO_MARIE, DEMO_MEMBER_NUMBERS } from "./demo-accounts";
 import { type Address, type BankAccount, type DemoGenerator, type Sex, addDays, addYears, maxDate } from "./generator";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { ensureCatalogue } from "~/features/members/reference-data.server";
-import { ensureTariff } from "~/features/quotes/ensure-tariff.server";
+import { ensureCatalogue } from "~/features/members/index.server";
+import { ensureTariff } from "~/features/quotes/index.server";
 import { SYSTEM_ACTOR, appendAudit } from "~/platform/audit/audit.server";
 import { hashPassword } from "~/platform/auth/password.server";
 import { config } from "~/platform/config/env.server";

@@ -1,3 +1,4 @@
+// Over 400 lines: the form schemas of every subscription step, shared by browser and server, with the NIR, IBAN and date rules they share.
 import { z } from "zod";
 import { departementOfPostcode } from "~/features/quotes";
 import {

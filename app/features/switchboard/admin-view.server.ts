@@ -1,3 +1,4 @@
+// Over 400 lines: every view model and form schema of the switchboard back office, side by side so that pages and schemas change together.
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "~/platform/db/client.server";

@@ -1,3 +1,4 @@
+// Over 400 lines: the single path of every service state change (applyTransitions and its notifications), kept whole so that no change skips a step.
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { rolesWith } from "~/platform/auth/permissions";

@@ -1,3 +1,4 @@
+// Over 400 lines: the propagation agent is one state machine (LISTEN, poll, heartbeat) whose parts share its connection and applied version.
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { and, asc, eq, gte, isNull, lt, sql } from "drizzle-orm";

@@ -1,3 +1,4 @@
+// Over 400 lines: the action dispatches every reopen step of the service page (request, re-test, sign, approve, reject, cancel, rollout, testers).
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";

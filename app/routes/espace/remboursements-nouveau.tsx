@@ -1,3 +1,4 @@
+// Over 400 lines: the claim form is one progressively enhanced component (fields by category, estimate, upload with its idempotency key).
 import { type SubmissionResult, getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from "react";

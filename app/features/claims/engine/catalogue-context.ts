@@ -1,4 +1,4 @@
-import { FORMULAS, type FormulaCode, REGULATORY_PARAMETERS } from "~/features/members/formulas-catalogue";
+import { FORMULAS, type FormulaCode, REGULATORY_PARAMETERS } from "~/features/members";
 import type { FormulaContext, GuaranteeLine, RegulatoryParameter } from "./types";
 
 /*

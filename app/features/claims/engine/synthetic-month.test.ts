@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FormulaCode } from "~/features/members/formulas-catalogue";
+import type { FormulaCode } from "~/features/members";
 import { adjudicateClaim } from "./adjudication";
 import { formulaFromCatalogue, regulatoryFromCatalogue } from "./catalogue-context";
 import { ANOMALY_CODES, generateSyntheticMonth, initialHistoryByContract } from "./synthetic-month";

@@ -1,4 +1,5 @@
-import type { FormulaCode } from "~/features/members/formulas-catalogue";
+// Over 400 lines: one deterministic generator of a realistic month of claims, whose households, care histories and injected anomalies share one random stream.
+import type { FormulaCode } from "~/features/members";
 import { addDays, addMonths, ageOn, dayNumber, regulatoryValue, REGULATORY_KEYS as K } from "./regulatory";
 import type { BeneficiaryContext, CareCategory, Channel, ClaimInput, ClaimLineInput, PastLine, RegulatoryParameter, ReviewReasonCode } from "./types";
 

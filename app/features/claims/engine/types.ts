@@ -1,5 +1,5 @@
 import type { ClaimLineInput, LineValuation, ReviewReason } from "~/platform/db/schema/claim-values";
-import type { GuaranteeBasis, GuaranteeCategory } from "~/features/members/formulas-catalogue";
+import type { GuaranteeBasis, GuaranteeCategory } from "~/features/members";
 
 /*
  * The vocabulary of the claims engine (valuation and adjudication), shared by the filing, staff and

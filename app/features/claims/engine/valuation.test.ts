@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { FormulaCode } from "~/features/members/formulas-catalogue";
+import type { FormulaCode } from "~/features/members";
 import { formulaFromCatalogue, regulatoryFromCatalogue } from "./catalogue-context";
 import type { BeneficiaryContext, CareCategory, ClaimLineInput, FormulaContext, GuaranteeLine, PastLine } from "./types";
 import { valueClaimLines } from "./valuation";

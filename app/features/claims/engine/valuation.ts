@@ -1,3 +1,4 @@
+// Over 400 lines: the valuation engine is one pure function over a claim and its history; its rules by guarantee basis read best in one place, next to DOMAIN.md.
 import { CARE_LABELS, describeBasis, type ExplanationParts, explainLine } from "./explain";
 import {
   addDays,
