@@ -21,7 +21,6 @@ const MAX_LINES = 400;
 const LONG_FILES_BEING_SPLIT: Record<string, string> = {
   "review-claims.server.ts": "the staff review queue, detail and four decisions: one use-case per decision (approve, adjust, return, reject)",
   "member-claims.server.ts": "filing, estimating and reading a member's claims: one use-case each",
-  "remboursements-detail.tsx": "keeps loader, action and page; its five decision forms move to the claims feature's ui/",
 };
 
 /*
