@@ -33,7 +33,8 @@ export default defineConfig({
     url: `http://localhost:${PORT}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: "ignore",
+    // In CI the server's log lines go to the run's log ("[WebServer] …"), which the security suite scans.
+    stdout: process.env.CI ? "pipe" : "ignore",
     stderr: "pipe",
     env: {
       PORT: String(PORT),
