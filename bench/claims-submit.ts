@@ -12,6 +12,7 @@ import { createBenchDatabase } from "./lib/postgres";
 import { startBascule } from "./lib/processes";
 import { median } from "./lib/report";
 import { gitState, writeResult } from "./lib/results";
+import { parisDateOf } from "~/platform/time/paris";
 
 /*
  * End-to-end online claim submission: 20 members, each signed in with their own session, file GP
@@ -63,8 +64,6 @@ function statement(): Uint8Array {
   return Buffer.from(`%PDF-1.4\n% décompte ${randomUUID()}\n${"0".repeat(8 * 1024)}\n%%EOF\n`);
 }
 
-const PARIS_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
-
 type Member = { cookie: string; beneficiaryId: string };
 
 function claimForm(member: Member, sequence: number): FormData {
@@ -74,7 +73,7 @@ function claimForm(member: Member, sequence: number): FormData {
     intent: "submit",
     beneficiaryId: member.beneficiaryId,
     category: "GP",
-    careDate: PARIS_DATE.format(new Date(Date.now() - ((sequence % 300) + 1) * 86_400_000)),
+    careDate: parisDateOf(new Date(Date.now() - ((sequence % 300) + 1) * 86_400_000)),
     providerName: `Dr Banc ${sequence}`,
     providerOptam: "oui",
     realCost: "30,00",

@@ -1,7 +1,5 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { parisToday } from "~/features/quotes/format";
-import { addDays } from "~/features/quotes/schemas";
 import { type QuoteInput, priceAllFormulas } from "~/features/quotes/tariff";
 import { TARIFF_2026, tariffFromSpec } from "~/features/quotes/tariff-data";
 import { HONEYPOT_FIELD } from "~/ui/form";
@@ -11,6 +9,8 @@ import { createBenchDatabase } from "./lib/postgres";
 import { startBascule } from "./lib/processes";
 import { type GoalReport, formatGoals, formatRun, formatTable, median, summarize } from "./lib/report";
 import { gitState, writeResult } from "./lib/results";
+import { parisDateOf } from "~/platform/time/paris";
+import { addDays } from "~/platform/time/civil-date";
 
 /*
  * Quotes benchmark (issue 5), two questions:
@@ -51,7 +51,7 @@ const GOALS = { quotesPerSecond: 50_000, p99Ms: 100 };
 // 1. Engine
 
 const tariff = tariffFromSpec(TARIFF_2026);
-const START = addDays(parisToday(new Date()), 1);
+const START = addDays(parisDateOf(new Date()), 1);
 const year = Number(START.slice(0, 4));
 /** Member 42, spouse 40, children 10 and 7; the zone varies so that no two quotes in a row are identical. */
 const INPUTS: QuoteInput[] = ["Z1", "Z2", "Z3", "Z4"].flatMap((zone) =>

@@ -35,6 +35,7 @@ import type { DatabaseHandle, Db } from "~/platform/db/client.server";
 import { DatabaseLockedError } from "~/platform/db/lock.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 import { switchboardServices, users } from "~/platform/db/schema";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 const USAGE = `Usage : npm run services -- <commande> [options]
 
@@ -78,8 +79,7 @@ const STATE_LABELS: Record<ServiceState, string> = {
   REOPENING: "réouverture",
 };
 
-const parisDateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
-const when = (date: Date | string | null) => (date === null ? "—" : parisDateTime.format(new Date(date)));
+const when = (date: Date | string | null) => (date === null ? "—" : formatParisDateTimeShort(new Date(date)));
 
 /** Plain-text table with aligned columns. */
 function table(header: string[], rows: string[][]): string {

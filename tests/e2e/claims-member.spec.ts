@@ -2,6 +2,8 @@ import { type Page, expect, test } from "@playwright/test";
 import { CLAIMS_RETEST_PROBES } from "../../app/features/claims/retest-probes.server";
 import { DEMO_KARIM, DEMO_MARIE, DEMO_TESTER } from "../../app/features/demo/demo-accounts";
 import { expectAccessible, fillLogin, waitForMail } from "./support";
+import { addDays } from "../../app/platform/time/civil-date";
+import { parisDateOf } from "../../app/platform/time/paris";
 
 /*
  * The member side of claims in a real browser: filing with files (JavaScript and without), the
@@ -12,7 +14,7 @@ const pdf = (label: string) => ({ name: "facture.pdf", mimeType: "application/pd
 const statement = (label: string) => ({ name: "décompte ameli.pdf", mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.4\n% décompte ${label} ${Date.now()} ${Math.random()}\n%%EOF\n`) });
 
 function daysAgo(days: number): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date(Date.now() - days * 86_400_000));
+  return addDays(parisDateOf(new Date()), -days);
 }
 
 async function login(page: Page, email: string) {

@@ -1,5 +1,7 @@
 import { type Page, expect, test } from "@playwright/test";
 import { expectAccessible, waitForMail } from "./support";
+import { addDays } from "../../app/platform/time/civil-date";
+import { parisDateOf } from "../../app/platform/time/paris";
 
 /*
  * Quotes from the prospect's side: a family gets the four formulas, saves its quote, downloads the
@@ -7,12 +9,7 @@ import { expectAccessible, waitForMail } from "./support";
  * hostile input never gives a server error nor renders as HTML.
  */
 
-const parisToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
-function tomorrow(): string {
-  const d = new Date(`${parisToday()}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+const tomorrow = () => addDays(parisDateOf(new Date()), 1);
 const startYear = () => Number(tomorrow().slice(0, 4));
 
 async function fillFamily(page: Page) {

@@ -3,6 +3,8 @@ import { DEMO_STAFF } from "../../app/features/demo/demo-accounts";
 import { SUBSCRIPTION_RETEST_PROBES } from "../../app/features/subscriptions/retest-probes.server";
 import { SERVICE_CATALOGUE } from "../../app/features/switchboard/catalogue";
 import { expectAccessible, loginStaff, waitForMail } from "./support";
+import { addDays } from "../../app/platform/time/civil-date";
+import { parisDateOf } from "../../app/platform/time/paris";
 
 /*
  * The online subscription end to end: a prospect gets a quote, saves it, downloads its PDF, goes
@@ -11,12 +13,7 @@ import { expectAccessible, loginStaff, waitForMail } from "./support";
  * contract. axe runs on every step; hostile strings never give a 5xx nor render as HTML.
  */
 
-const parisToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
-function tomorrow(): string {
-  const d = new Date(`${parisToday()}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+const tomorrow = () => addDays(parisDateOf(new Date()), 1);
 
 const ALICE = DEMO_STAFF.find((s) => s.email.startsWith("admin.alice"))!.email;
 const BRUNO = DEMO_STAFF.find((s) => s.email.startsWith("admin.bruno"))!.email;

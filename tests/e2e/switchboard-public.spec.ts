@@ -3,6 +3,8 @@ import { DEMO_MARIE } from "../../app/features/demo/demo-accounts";
 import { SERVICE_CATALOGUE } from "../../app/features/switchboard/catalogue";
 import { SERVICE_KEYS, type ServiceKey } from "../../app/features/switchboard/types";
 import { expectAccessible, fillLogin, loginStaff } from "./support";
+import { addDays } from "../../app/platform/time/civil-date";
+import { parisDateOf } from "../../app/platform/time/paris";
 
 /*
  * What the public sees of the switchboard: the status page, its Atom feed, the site banner, the
@@ -112,7 +114,7 @@ test("the site banner lists exactly the services that are not open", async ({ pa
 test("when an admin closes online quotes, prospects get the shutter and APIs a problem document", async ({ page, browser, request }) => {
   const message = "Nous mettons à jour nos tarifs <b>2027</b>.";
   if ((await publicStates(page))["devis-en-ligne"] !== "Fermé") {
-    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString("sv-SE", { timeZone: "Europe/Paris" });
+    const tomorrow = addDays(parisDateOf(new Date()), 1);
     await changeThroughBackOffice(page, QUOTES.label, "Fermer", message, `${tomorrow}T18:00`);
   }
 

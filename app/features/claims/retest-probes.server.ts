@@ -1,4 +1,5 @@
 import type { Probe, ProbeContext } from "~/features/switchboard";
+import { parisDateOf } from "~/platform/time/paris";
 
 /*
  * Re-test probes of `remboursements-en-ligne`, run over HTTP as the allow-listed tester before the
@@ -13,8 +14,6 @@ const FORM_FIELDS = ["beneficiaryId", "category", "careDate", "providerName", "r
 
 /** The tester's formula (F2) on a GP consultation of 30 € (BR 30 €, 70 %, 19 € paid): Bascule pays 9 €, 2 € left. */
 const EXPECTED = { amcCents: 900, amoPaidCents: 1_900, resteAChargeCents: 200 };
-
-const PARIS_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" });
 
 function get(ctx: ProbeContext, path: string): Promise<Response> {
   return ctx.fetch(new URL(path, ctx.baseUrl), { redirect: "manual", headers: { Accept: "text/html", Cookie: ctx.cookie } });
@@ -62,7 +61,7 @@ const estimateProbe: Probe = {
       intent: "estimate",
       beneficiaryId,
       category: "GP",
-      careDate: PARIS_DATE.format(care),
+      careDate: parisDateOf(care),
       providerName: "Re-test Bascule",
       providerOptam: "oui",
       realCost: "30,00",

@@ -1,6 +1,7 @@
 import { Faker, base, fr } from "@faker-js/faker";
 import { type NirSex, type Rng, generateFrenchIban, generateNir } from "~/platform/identifiers/identifiers";
 import { DEMO_KARIM, DEMO_LUCIE, DEMO_MARIE, DEMO_TESTER } from "./demo-accounts";
+import { addDays } from "~/platform/time/civil-date";
 import { EMPLOYER_TRADES, FICTION_MOBILE_BLOCK, type Home, LEGAL_FORMS, WEIGHTED_BANKS, WEIGHTED_HOMES } from "./geography";
 
 /*
@@ -26,10 +27,6 @@ export function addYears(iso: string, years: number): string {
   const d = new Date(dayMs(iso));
   d.setUTCFullYear(d.getUTCFullYear() + years);
   return isoDate(d.getTime());
-}
-
-export function addDays(iso: string, days: number): string {
-  return isoDate(dayMs(iso) + days * DAY_MS);
 }
 
 export function maxDate(a: string, b: string): string {

@@ -1,7 +1,8 @@
 import type { FormulaCode } from "~/features/members";
 import { generateMemberNumber, generateSiret } from "~/platform/identifiers/identifiers";
 import { DEMO_KARIM, DEMO_MARIE, DEMO_MEMBER_NUMBERS } from "./demo-accounts";
-import { type Address, type BankAccount, type DemoGenerator, type Sex, addDays, addYears, maxDate } from "./generator";
+import { type Address, type BankAccount, type DemoGenerator, type Sex, addYears, maxDate } from "./generator";
+import { addDays } from "~/platform/time/civil-date";
 import { ALSACE_MOSELLE, type Home, homeOf } from "./geography";
 
 /*

@@ -1,7 +1,9 @@
 import type { OutgoingMail } from "~/platform/mail/outbox.server";
 import type { SavedQuote } from "./saved-quote";
-import { ROLE_LABELS, civilDate, parisDate } from "./format";
+import { ROLE_LABELS } from "./format";
 import { formatEuros } from "~/platform/format/euros";
+import { formatCivilDate } from "~/platform/time/civil-date";
+import { formatParisDate } from "~/platform/time/paris";
 
 /*
  * The e-mail sent on request when a quote is saved. It carries the quote and nothing else: no
@@ -19,7 +21,7 @@ export function quoteMail(quote: SavedQuote, origin: string): Omit<OutgoingMail,
     "Bonjour,",
     "",
     `Voici votre devis de complémentaire santé Bascule, référence ${quote.reference}.`,
-    `Il est valable jusqu’au ${parisDate(quote.expiresAt)}, pour une couverture à partir du ${civilDate(quote.startDate)} (code postal ${quote.postcode}).`,
+    `Il est valable jusqu’au ${formatParisDate(quote.expiresAt)}, pour une couverture à partir du ${formatCivilDate(quote.startDate)} (code postal ${quote.postcode}).`,
     "",
     `Formule choisie : ${quote.chosen.code} ${quote.chosen.name}, ${formatEuros(quote.chosen.monthlyCents)} par mois.`,
     people,

@@ -2,9 +2,11 @@ import { PDFDocument, type PDFFont, type PDFPage, StandardFonts, rgb } from "pdf
 import { INSURER } from "~/ui/insurer";
 import { QUOTE_VALIDITY_DAYS } from "./create-quote.server";
 import type { SavedQuote } from "./saved-quote";
-import { ROLE_LABELS, civilDate, parisDate } from "./format";
+import { ROLE_LABELS } from "./format";
 import type { FormulaSummary } from "./guarantees.server";
 import { formatEuros } from "~/platform/format/euros";
+import { formatCivilDate } from "~/platform/time/civil-date";
+import { formatParisDate } from "~/platform/time/paris";
 
 /*
  * The saved quote as an A4 PDF (pdf-lib, standard Helvetica: nothing to embed). Standard fonts only
@@ -148,8 +150,8 @@ export async function renderQuotePdf(quote: SavedQuote, formulas: readonly Formu
   w.text(`${INSURER.postalAddress} · ${INSURER.phone} · ${INSURER.email}`, { size: 9, color: MUTED, after: 14 });
   w.text("Devis de complémentaire santé", { bold: true, size: 16, after: 6 });
   w.text(`Référence : ${quote.reference}`, { bold: true });
-  w.text(`Établi le ${parisDate(quote.createdAt)}, valable ${QUOTE_VALIDITY_DAYS} jours, jusqu’au ${parisDate(quote.expiresAt)}.`);
-  w.text(`Début de la couverture souhaité : ${civilDate(quote.startDate)}.`);
+  w.text(`Établi le ${formatParisDate(quote.createdAt)}, valable ${QUOTE_VALIDITY_DAYS} jours, jusqu’au ${formatParisDate(quote.expiresAt)}.`);
+  w.text(`Début de la couverture souhaité : ${formatCivilDate(quote.startDate)}.`);
   w.text(`Code postal ${quote.postcode} (département ${quote.departement}, zone tarifaire ${quote.zone}) · ${SCHEME_LABELS[quote.scheme]}.`, { after: 4 });
 
   w.heading("Personnes couvertes");
@@ -161,7 +163,7 @@ export async function renderQuotePdf(quote: SavedQuote, formulas: readonly Formu
     ],
     quote.chosen.persons.map((p) => [
       p.childRank ? `${ROLE_LABELS[p.role]} ${p.childRank}` : ROLE_LABELS[p.role],
-      civilDate(p.birthDate),
+      formatCivilDate(p.birthDate),
       `${p.age} ans`,
     ]),
   );

@@ -1,10 +1,10 @@
 import type { Probe, ProbeContext } from "~/features/switchboard";
 import { HONEYPOT_FIELD } from "~/ui/form";
-import { parisToday } from "./format";
-import { addDays } from "./schemas";
 import { priceFormula, tariffValidOn } from "./tariff";
 import { TARIFF_VERSIONS, tariffFromSpec } from "./tariff-data";
 import { formatEuros } from "~/platform/format/euros";
+import { parisDateOf } from "~/platform/time/paris";
+import { addDays } from "~/platform/time/civil-date";
 
 /*
  * Re-test probes of `devis-en-ligne` (wired into RETEST_PROBES at app/retest-probes.server.ts): the form is
@@ -60,7 +60,7 @@ const formProbe: Probe = {
 const computationProbe: Probe = {
   name: "Calcul d’un devis pour une famille connue (tarif F2 attendu)",
   async run(ctx) {
-    const startDate = addDays(parisToday(new Date()), 1);
+    const startDate = addDays(parisDateOf(new Date()), 1);
     const expected = expectedF2MonthlyCents(startDate);
     if (expected === null) return { passed: false, detail: `Aucune version du tarif ne couvre le ${startDate} dans les données publiées.` };
     const { member, child } = family(startDate);

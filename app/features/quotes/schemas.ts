@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { NEEDS } from "./needs";
 import { departementOfPostcode } from "./zones";
+import { addDays, addMonths, frenchDate } from "~/platform/time/civil-date";
 
 /* Form schemas of the quote pages, shared by the browser (instant feedback) and the server. */
 
@@ -11,20 +12,6 @@ export const MAX_CHILDREN = 8;
 /** How far ahead a cover may start. */
 export const MAX_START_MONTHS = 6;
 const FORMULA_CODES = ["F1", "F2", "F3", "F4"] as const;
-
-export function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-export function addMonths(isoDate: string, months: number): string {
-  const d = new Date(`${isoDate}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
-}
-
-const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 function birthDate(today: string, missing: string) {
   return z
@@ -67,8 +54,8 @@ export const quoteSchema = perDay(function quoteSchema(today: string) {
       ),
     startDate: z
       .iso.date({ error: "Saisissez la date de début souhaitée (jj/mm/aaaa)." })
-      .refine((v) => v >= firstStart, `La couverture peut commencer au plus tôt le ${frDate(firstStart)}.`)
-      .refine((v) => v <= lastStart, `La couverture peut commencer au plus tard le ${frDate(lastStart)}.`),
+      .refine((v) => v >= firstStart, `La couverture peut commencer au plus tôt le ${frenchDate(firstStart)}.`)
+      .refine((v) => v <= lastStart, `La couverture peut commencer au plus tard le ${frenchDate(lastStart)}.`),
     memberBirthDate: birthDate(today, "Saisissez votre date de naissance (jj/mm/aaaa)."),
     spouseBirthDate: birthDate(today, "Saisissez la date de naissance du conjoint (jj/mm/aaaa).").optional(),
     children: z

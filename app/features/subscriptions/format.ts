@@ -1,9 +1,3 @@
 /* Display helpers shared by the subscription's pages and the staff screens (no server code). */
 
 export const ROLE_LABELS = { MEMBER: "Adhérent(e) principal(e)", SPOUSE: "Conjoint(e)", CHILD: "Enfant" } as const;
-
-/** ISO civil date → jj/mm/aaaa. */
-export function frenchDate(iso: string): string {
-  const [y, m, d] = iso.split("-");
-  return `${d}/${m}/${y}`;
-}

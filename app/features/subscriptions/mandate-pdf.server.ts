@@ -5,6 +5,7 @@ import { decryptField } from "~/platform/crypto/keyring.server";
 import { type MandateData, buildMandate } from "./sepa-mandate";
 import { type Draft, IBAN_PURPOSE } from "./subscription-draft.server";
 import { config } from "~/platform/config/env.server";
+import { formatParisDateTime } from "~/platform/time/paris";
 
 /*
  * The SEPA direct-debit mandate as a one-page PDF (pdf-lib, standard Helvetica: nothing to embed).
@@ -96,7 +97,7 @@ export async function renderMandatePdf(mandate: MandateData): Promise<Uint8Array
   field(
     "Signé électroniquement le",
     mandate.signedAt
-      ? new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" }).format(new Date(mandate.signedAt))
+      ? formatParisDateTime(mandate.signedAt)
       : "pas encore signé (signature par code à la dernière étape)",
   );
   y -= 20;

@@ -1,4 +1,6 @@
 import type { Probe, ProbeContext } from "~/features/switchboard";
+import { parisDateOf } from "~/platform/time/paris";
+import { addDays } from "~/platform/time/civil-date";
 
 /*
  * Re-test probes of `adhesion-en-ligne`, run over HTTP as the switchboard's tester before the
@@ -34,8 +36,7 @@ function post(
 
 /** Tomorrow in Paris: the earliest start date a quote accepts. */
 function tomorrow(now: Date): string {
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-  return new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return addDays(parisDateOf(now), 1);
 }
 
 /** The draft cookie (`name=value`) a response sets, whatever its name in this deployment. */

@@ -9,6 +9,7 @@ import {
   normalizeNir,
   nirKey,
 } from "~/platform/identifiers/identifiers";
+import { addDays, addMonths } from "~/platform/time/civil-date";
 
 /*
  * Form schemas of the online subscription, shared by the browser (instant feedback) and the
@@ -351,18 +352,6 @@ export const bankSchema = (hasSavedIban = false) =>
 // Step 5: start date, documents and consents
 
 const START_DATE_MAX_MONTHS = 6;
-
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-}
-
-function addMonths(iso: string, months: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
-}
 
 /** Earliest and latest start dates for a subscription made on `today` (Paris civil date). */
 export function startDateBounds(today: string): { min: string; max: string } {

@@ -1,10 +1,11 @@
 import { redirect } from "react-router";
 import { type GuardArgs, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { ROLE_LABELS, frenchDate } from "./format";
+import { ROLE_LABELS } from "./format";
 import { type Progress, type StepCompletion, type StepKey, canOpen, furthestReachable, progressFor, stepPath } from "./steps";
 import { type Draft, completionOf, findDraft, isEditable, readDraftToken } from "./subscription-draft.server";
 import { formatEuros } from "~/platform/format/euros";
+import { frenchDate } from "~/platform/time/civil-date";
 
 /*
  * What every step route does first: find the prospect's draft from the cookie and refuse to open

@@ -12,6 +12,7 @@ import { type SubscriptionDraftData, type SubscriptionQuoteSnapshot, contracts, 
 import { CONSENT_DOCUMENTS } from "./consents";
 import { mandateReference } from "./sepa-mandate";
 import { type StepCompletion, type StepKey, nextStep } from "./steps";
+import { parisDateOf } from "~/platform/time/paris";
 
 /*
  * The subscription draft: created from a saved quote, filled in step by step, each step written
@@ -246,7 +247,7 @@ export function saveBank(
       ibanBidx: blindIndex("iban", iban),
       ibanHint: ibanHint(iban),
       // The reference is fixed once, so the mandate the prospect downloads is the one signed.
-      mandateReference: draft.mandateReference ?? mandateReference(parisToday(now), randomBytes(10)),
+      mandateReference: draft.mandateReference ?? mandateReference(parisDateOf(now), randomBytes(10)),
     },
     now,
   );
@@ -272,11 +273,6 @@ export async function expireDrafts(db: DbOrTx, now = new Date()): Promise<number
     .where(and(inArray(subscriptionDrafts.status, ["DRAFT", "SIGNING"]), sql`${subscriptionDrafts.expiresAt} <= ${now}`))
     .returning({ id: subscriptionDrafts.id });
   return rows.length;
-}
-
-/** The Paris civil date of `now`, YYYY-MM-DD: start dates are civil dates. */
-export function parisToday(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
 /** What the confirmation page shows of a submitted draft's contract. */

@@ -1,5 +1,6 @@
 import type { OutgoingMail } from "~/platform/mail/outbox.server";
 import { INSURER } from "~/ui/insurer";
+import { frenchDate } from "~/platform/time/civil-date";
 
 /*
  * The e-mails of the online subscription, as plain text. Pure: the caller passes every value.
@@ -68,9 +69,4 @@ export function subscriptionRefusedMail(input: { to: string; firstName: string; 
       `Bonjour ${input.firstName},\n\nNous ne pouvons pas donner suite à votre demande d’adhésion, pour la raison suivante :\n\n${input.reason}\n\n` +
       `Aucune cotisation ne sera prélevée et le mandat de prélèvement est annulé. Nos conseillers restent à votre disposition pour en parler.${SIGN_OFF}`,
   };
-}
-
-function frenchDate(iso: string): string {
-  const [y, m, d] = iso.split("-");
-  return `${d}/${m}/${y}`;
 }

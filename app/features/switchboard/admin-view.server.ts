@@ -14,7 +14,7 @@ import { ROLLOUT_STEPS } from "./state-machine";
 import { type SwitchboardInstance, liveInstances, waitForPropagation } from "./propagation.server";
 import { type SwitchboardEvent, isServiceKey, listEvents, listTesters, loadServiceStatuses } from "./store.server";
 import { SERVICE_KEYS, type ServiceKey, type ServiceState, type ServiceStatus } from "./types";
-import { parisCivilToInstant } from "~/platform/time/paris";
+import { formatParisDateTimeShort, parisCivilToInstant } from "~/platform/time/paris";
 import type {
   EventView,
   ImpactPreviewView,
@@ -37,13 +37,11 @@ import type {
 // ---------------------------------------------------------------------------------------------
 // Paris time
 
-const displayFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
-
 
 /** e.g. `{ iso, label: "28/11/2026 14:05" }`, Paris time, formatted on the server only. */
 function when(date: Date | string): When {
   const at = typeof date === "string" ? new Date(date) : date;
-  return { iso: at.toISOString(), label: displayFormat.format(at) };
+  return { iso: at.toISOString(), label: formatParisDateTimeShort(at) };
 }
 
 const maybeWhen = (date: Date | string | null | undefined): When | null => (date ? when(date) : null);

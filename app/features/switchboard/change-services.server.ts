@@ -16,7 +16,7 @@ import { SWITCHBOARD_CHANNEL } from "./propagation.server";
 import { type SwitchboardCommand, transition } from "./state-machine";
 import { type ServiceRow, currentVersion, lockServiceRows, lockSwitchboard, nextVersion, toStatus } from "./store.server";
 import type { ServiceKey, ServiceState, ServiceStatus } from "./types";
-import { formatParisDateTime } from "./wording";
+import { formatParisWeekdayTime } from "~/platform/time/paris";
 
 /*
  * Changing services. Every state change of every service goes through `applyTransitions`, in the
@@ -270,7 +270,7 @@ function changeSubject(changed: readonly AppliedChange[]): string {
 
 /** "jeudi 28 novembre 2026 à 14:05 (heure de Paris)". */
 export function parisTime(date: Date): string {
-  return `${formatParisDateTime(date.toISOString())} (heure de Paris)`;
+  return `${formatParisWeekdayTime(date.toISOString())} (heure de Paris)`;
 }
 
 export function serviceLink(key: ServiceKey): string {

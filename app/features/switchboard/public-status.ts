@@ -1,7 +1,8 @@
 import { escapeXml } from "~/platform/http/escape";
 import { SERVICE_CATALOGUE } from "./catalogue";
 import { SERVICE_KEYS, type ServiceKey, type ServiceState, type ServiceStatus } from "./types";
-import { formatParisDateTime, formatParisDay, parisDayKey, PUBLIC_STATE_LABELS } from "./wording";
+import { PUBLIC_STATE_LABELS } from "./wording";
+import { formatParisWeekday, formatParisWeekdayTime, parisDateOf } from "~/platform/time/paris";
 
 /*
  * What the public may know about the switchboard: each service's state and public message, and
@@ -78,10 +79,10 @@ export type HistoryDay = { day: string; label: string; events: PublicEvent[] };
 export function groupByDay(events: readonly PublicEvent[]): HistoryDay[] {
   const days: HistoryDay[] = [];
   for (const event of events) {
-    const day = parisDayKey(event.at);
+    const day = parisDateOf(event.at);
     const last = days.at(-1);
     if (last?.day === day) last.events.push(event);
-    else days.push({ day, label: formatParisDay(event.at), events: [event] });
+    else days.push({ day, label: formatParisWeekday(event.at), events: [event] });
   }
   return days;
 }
@@ -119,7 +120,7 @@ export function renderAtomFeed(input: { origin: string; events: readonly PublicE
   const origin = escapeXml(input.origin);
   const updated = input.events[0]?.at ?? input.fallbackUpdated;
   const entries = input.events.map((event) => {
-    const expected = event.expectedReturnAt ? ` Retour prévu le ${formatParisDateTime(event.expectedReturnAt)}.` : "";
+    const expected = event.expectedReturnAt ? ` Retour prévu le ${formatParisWeekdayTime(event.expectedReturnAt)}.` : "";
     return `  <entry>
     <id>urn:bascule:switchboard:event:${event.id}</id>
     <title>${escapeXml(`${event.label} : ${PUBLIC_STATE_LABELS[event.state].toLowerCase()}`)}</title>

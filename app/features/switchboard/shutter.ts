@@ -1,7 +1,7 @@
 import { escapeHtml } from "~/platform/http/escape";
 import type { ServiceDefinition, ServiceKey, ServiceState, ServiceStatus } from "./types";
-import { formatParisDateTime } from "./wording";
 import { INSURER } from "~/ui/insurer";
+import { formatParisWeekdayTime } from "~/platform/time/paris";
 
 /*
  * The shutter: what a person gets instead of a service that is not open for them. Built from the
@@ -68,7 +68,7 @@ function sinceSentence(content: ShutterContent): string {
   if (!content.since) {
     return "Nous ne pouvons pas vérifier pour le moment que ce service fonctionne normalement : par précaution, il est fermé quelques instants.";
   }
-  const since = escapeHtml(formatParisDateTime(content.since));
+  const since = escapeHtml(formatParisWeekdayTime(content.since));
   switch (content.state) {
     case "FALLBACK":
       return `Depuis le ${since}, ce service fonctionne par e-mail.`;
@@ -84,7 +84,7 @@ function sinceSentence(content: ShutterContent): string {
 function returnSentence(content: ShutterContent): string {
   if (content.stale && !content.since) return "Réessayez dans quelques minutes.";
   if (content.expectedReturnAt) {
-    return `Nous prévoyons de le rouvrir le ${escapeHtml(formatParisDateTime(content.expectedReturnAt))}.`;
+    return `Nous prévoyons de le rouvrir le ${escapeHtml(formatParisWeekdayTime(content.expectedReturnAt))}.`;
   }
   return "Nous ne savons pas encore quand le service rouvrira.";
 }

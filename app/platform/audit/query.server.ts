@@ -5,7 +5,7 @@ import { auditLog } from "../db/schema";
 import { CSV_BOM, csvLine } from "../http/csv";
 import { type Actor, type AuditEntry, appendAudit } from "./audit.server";
 import { canonicalJson } from "./chain";
-import { parisCivilToInstant } from "~/platform/time/paris";
+import { formatParisDateTimeSeconds, parisCivilToInstant, parisDateOf } from "~/platform/time/paris";
 
 export type AuditOutcome = AuditEntry["outcome"];
 
@@ -225,24 +225,6 @@ export function parseAuditFilters(searchParams: URLSearchParams): ParsedAuditFil
 // ---------------------------------------------------------------------------------------------
 // Presentation shared by the back office and the export
 
-const parisDateTime = new Intl.DateTimeFormat("fr-FR", {
-  timeZone: "Europe/Paris",
-  dateStyle: "short",
-  timeStyle: "medium",
-});
-
-/** e.g. `10/03/2024 14:05:09`, Paris time. */
-export function formatParisDateTime(at: Date): string {
-  return parisDateTime.format(at);
-}
-
-const parisDay = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/Paris",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
 // ---------------------------------------------------------------------------------------------
 // CSV export
 
@@ -269,7 +251,7 @@ function csvRecord(e: AuditRecord): string {
   return csvLine([
     e.seq,
     e.at.toISOString(),
-    formatParisDateTime(e.at),
+    formatParisDateTimeSeconds(e.at),
     e.actorLabel,
     e.actorUserId,
     e.action,
@@ -325,7 +307,7 @@ export async function exportAuditCsv(
     now,
   );
   return {
-    filename: `journal-audit-${parisDay.format(now).replaceAll("-", "")}.csv`,
+    filename: `journal-audit-${parisDateOf(now).replaceAll("-", "")}.csv`,
     body: auditCsvStream(db, parsed.filters),
   };
 }

@@ -3,9 +3,9 @@ import type { Db } from "../db/client.server";
 import { auditLog } from "../db/schema";
 import { type Actor, appendAudit } from "./audit.server";
 import { entryHash } from "./chain";
-import { formatParisDateTime } from "./query.server";
 import { STORED_CONTENT_COLUMNS, sealAuditBacklog } from "./seal.server";
 import { EMPTY_CHAIN, auditContent } from "./sealing";
+import { formatParisDateTimeSeconds } from "~/platform/time/paris";
 
 export type ChainBreakReason = "hash-mismatch" | "prev-hash-mismatch" | "sequence-gap" | "unsealed-entry";
 
@@ -104,7 +104,7 @@ export async function verifyAuditChain(
       count,
       { id: stale.id, seq: null },
       "unsealed-entry",
-      `l’entrée d’identifiant ${stale.id}, datée du ${formatParisDateTime(stale.at)}, n’a encore ni numéro ni empreinte`,
+      `l’entrée d’identifiant ${stale.id}, datée du ${formatParisDateTimeSeconds(stale.at)}, n’a encore ni numéro ni empreinte`,
     );
   }
   return { ok: true, count, lastHash };

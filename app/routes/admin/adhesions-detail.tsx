@@ -4,17 +4,18 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { getSubscriptionDetail, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
 import { refusalSchema } from "~/features/subscriptions/schemas";
-import { ROLE_LABELS, frenchDate } from "~/features/subscriptions/format";
+import { ROLE_LABELS } from "~/features/subscriptions/format";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { FieldError, FormErrors } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesions-detail";
+import { frenchDate } from "~/platform/time/civil-date";
+import { formatParisDateTime } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Adhésion à valider — Bascule" }];
 
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
 const STATUS_LABELS = { SUBMITTED: "En attente de validation", VALIDATED: "Validée", REFUSED: "Refusée" } as const;
 const CONTRACT_STATUS = { PENDING: "En attente", ACTIVE: "Actif", REFUSED: "Refusé", SUSPENDED: "Suspendu", TERMINATED: "Résilié" } as const;
 
@@ -28,7 +29,7 @@ export async function loader(args: Route.LoaderArgs) {
   if (!id.success) notFound();
   const detail = await getSubscriptionDetail(db(), id.data);
   if (!detail) notFound();
-  const when = (d: Date | null) => (d ? dateTime.format(d) : "");
+  const when = (d: Date | null) => (d ? formatParisDateTime(d) : "");
   return {
     ...detail,
     status: detail.status as keyof typeof STATUS_LABELS,

@@ -1,14 +1,13 @@
 import { Link } from "react-router";
 import { listPendingSubscriptions } from "~/features/subscriptions/review-subscriptions.server";
-import { frenchDate } from "~/features/subscriptions/format";
 import { requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { Alert, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesions";
+import { frenchDate } from "~/platform/time/civil-date";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Adhésions à valider — Bascule" }];
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
 
 export async function loader(args: Route.LoaderArgs) {
   await requirePermission(args, "subscriptions:review");
@@ -16,7 +15,7 @@ export async function loader(args: Route.LoaderArgs) {
   return {
     rows: rows.map((r) => ({
       id: r.id,
-      signedAt: r.signedAt ? dateTime.format(r.signedAt) : "",
+      signedAt: r.signedAt ? formatParisDateTimeShort(r.signedAt) : "",
       contractNumber: r.contractNumber,
       subscriber: r.subscriber,
       formulaName: r.formulaName,

@@ -8,13 +8,13 @@ import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { Alert, Card, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/contact-detail";
+import { formatParisDateTime } from "~/platform/time/paris";
 
 export const meta = ({ data: loaderData }: Route.MetaArgs) => [
   { title: loaderData ? `Message ${loaderData.message.reference} — Bascule` : "Message — Bascule" },
 ];
 
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
-const when = (d: Date) => ({ iso: d.toISOString(), label: dateTime.format(d) });
+const when = (d: Date) => ({ iso: d.toISOString(), label: formatParisDateTime(d) });
 
 function messageId(params: { id?: string }): string {
   const parsed = z.uuid().safeParse(params.id);

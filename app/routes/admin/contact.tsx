@@ -7,6 +7,7 @@ import { db } from "~/platform/db/client.server";
 import { DataTable, PageHeader } from "~/ui/layout";
 import { StatusFilter } from "~/ui/status-filter";
 import type { Route } from "./+types/contact";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Messages reçus — Bascule" }];
 
@@ -17,8 +18,6 @@ const querySchema = z.object({
   statut: z.enum(CONTACT_STATUSES).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
-
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
 
 export async function loader(args: Route.LoaderArgs) {
   await requirePermission(args, "contact:read");
@@ -34,7 +33,7 @@ export async function loader(args: Route.LoaderArgs) {
     hasNextPage: list.hasNextPage,
     items: list.items.map((m) => ({
       ...m,
-      createdAt: { iso: m.createdAt.toISOString(), label: dateTime.format(m.createdAt) },
+      createdAt: { iso: m.createdAt.toISOString(), label: formatParisDateTimeShort(m.createdAt) },
     })),
   };
 }

@@ -15,6 +15,7 @@ import {
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import { StatusFilter } from "~/ui/status-filter";
 import type { Route } from "./+types/courriels";
+import { formatParisDateTimeSeconds } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Courriels — Bascule" }];
 
@@ -35,11 +36,9 @@ const querySchema = z.object({
 
 const retrySchema = z.object({ id: z.uuid() });
 
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "medium", timeZone: "Europe/Paris" });
-
 /** Dates are formatted on the server so that the browser renders exactly the same text. */
 function when(date: Date): { iso: string; label: string } {
-  return { iso: date.toISOString(), label: dateTime.format(date) };
+  return { iso: date.toISOString(), label: formatParisDateTimeSeconds(date) };
 }
 
 function notFound(): never {

@@ -1,12 +1,13 @@
 import { Form, Link, useNavigation } from "react-router";
 import { canonicalJson } from "~/platform/audit/chain";
-import { formatParisDateTime, latestAuditEntry, listAuditEntries, parseAuditFilters } from "~/platform/audit/query.server";
+import { latestAuditEntry, listAuditEntries, parseAuditFilters } from "~/platform/audit/query.server";
 import { describeAuditVerification, verifyAuditChainAs } from "~/platform/audit/verify.server";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { FieldError, SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/journal";
+import { formatParisDateTimeSeconds } from "~/platform/time/paris";
 
 export const meta: Route.MetaFunction = () => [{ title: "Journal d’audit — Bascule" }];
 
@@ -27,7 +28,7 @@ export async function loader(args: Route.LoaderArgs) {
       seq: e.seq,
       hashPrefix: e.hash === null ? null : e.hash.slice(0, 16),
       atIso: e.at.toISOString(),
-      at: formatParisDateTime(e.at),
+      at: formatParisDateTimeSeconds(e.at),
       actor: e.actorLabel,
       action: e.action,
       outcome: e.outcome,
@@ -39,7 +40,7 @@ export async function loader(args: Route.LoaderArgs) {
     isFirstPage: parsed.before === undefined,
     typed: parsed.typed,
     errors: parsed.errors,
-    latest: latest && { seq: latest.seq, at: formatParisDateTime(latest.at), hash: latest.hash },
+    latest: latest && { seq: latest.seq, at: formatParisDateTimeSeconds(latest.at), hash: latest.hash },
   };
 }
 

@@ -1,7 +1,6 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { CLAIM_STATUS_LABELS, type ClaimStatus } from "~/features/claims/member/claim-mail";
 import { isPaymentError, loadPaymentBatch, markBatchPaid } from "~/features/claims/payments/payments.server";
-import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
@@ -10,6 +9,7 @@ import { SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/paiements-detail";
 import { formatEuros } from "~/platform/format/euros";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `Lot ${loaderData?.batch.number ?? ""} — Paiements — Bascule` }];
 
@@ -79,13 +79,13 @@ export default function PaymentBatch({ loaderData }: Route.ComponentProps) {
             <dd>{formatEuros(batch.controlSumCents)}</dd>
             <dt className="font-medium">Créé</dt>
             <dd>
-              le {formatInstantWithTime(batch.createdAt)} par {batch.createdBy ?? "—"}
+              le {formatParisDateTimeShort(batch.createdAt)} par {batch.createdBy ?? "—"}
             </dd>
             {batch.paidAt ? (
               <>
                 <dt className="font-medium">Marqué payé</dt>
                 <dd>
-                  le {formatInstantWithTime(batch.paidAt)} par {batch.paidBy ?? "—"}
+                  le {formatParisDateTimeShort(batch.paidAt)} par {batch.paidBy ?? "—"}
                 </dd>
               </>
             ) : null}

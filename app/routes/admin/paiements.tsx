@@ -1,6 +1,5 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { createPaymentBatch, isPaymentError, listPayableClaims, listPaymentBatches } from "~/features/claims/payments/payments.server";
-import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { config } from "~/platform/config/env.server";
@@ -10,6 +9,7 @@ import { SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/paiements";
 import { formatEuros } from "~/platform/format/euros";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Paiements — Bascule" }];
 
@@ -84,7 +84,7 @@ export default function Payments({ loaderData, actionData }: Route.ComponentProp
                     {c.number}
                   </Link>,
                   c.beneficiaryName,
-                  c.decidedAt ? formatInstantWithTime(c.decidedAt) : "—",
+                  c.decidedAt ? formatParisDateTimeShort(c.decidedAt) : "—",
                   <span key="a" className="whitespace-nowrap tabular-nums">
                     {formatEuros(c.amcCents)}
                   </span>,
@@ -136,13 +136,13 @@ export default function Payments({ loaderData, actionData }: Route.ComponentProp
                 <Link key="n" to={`/admin/paiements/${b.id}`} className="font-semibold whitespace-nowrap">
                   {b.number}
                 </Link>,
-                formatInstantWithTime(b.createdAt),
+                formatParisDateTimeShort(b.createdAt),
                 b.createdBy ?? "—",
                 b.transactionCount,
                 <span key="s" className="whitespace-nowrap tabular-nums">
                   {formatEuros(b.controlSumCents)}
                 </span>,
-                b.status === "PAID" && b.paidAt ? `Payé le ${formatInstantWithTime(b.paidAt)}` : BATCH_STATUS_LABELS[b.status],
+                b.status === "PAID" && b.paidAt ? `Payé le ${formatParisDateTimeShort(b.paidAt)}` : BATCH_STATUS_LABELS[b.status],
               ])}
             />
           )}

@@ -18,6 +18,7 @@ import { readForm } from "~/platform/http/form.server";
 import { FieldError, FormErrors, SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-courriels-detail";
+import { formatParisDateTime } from "~/platform/time/paris";
 
 export const meta = ({ data: loaderData }: Route.MetaArgs) => [
   { title: loaderData ? `Message « ${loaderData.email.subject.slice(0, 60) || "sans objet"} » — Bascule` : "Message reçu par e-mail — Bascule" },
@@ -44,8 +45,7 @@ const dismissSchema = z.object({
     .max(500, "500 caractères au plus."),
 });
 
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
-const when = (d: Date) => ({ iso: d.toISOString(), label: dateTime.format(d) });
+const when = (d: Date) => ({ iso: d.toISOString(), label: formatParisDateTime(d) });
 
 function notFound(): never {
   throw data({ message: "Ce message est introuvable." }, { status: 404 });

@@ -5,6 +5,7 @@ import { requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-courriels";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Demandes reçues par e-mail — Bascule" }];
 
@@ -29,8 +30,6 @@ const querySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
-const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
-
 export async function loader(args: Route.LoaderArgs) {
   await requirePermission(args, "claims:process");
   const url = new URL(args.request.url);
@@ -46,7 +45,7 @@ export async function loader(args: Route.LoaderArgs) {
     hasNextPage: list.hasNextPage,
     items: list.items.map((m) => ({
       ...m,
-      receivedAt: { iso: m.receivedAt.toISOString(), label: dateTime.format(m.receivedAt) },
+      receivedAt: { iso: m.receivedAt.toISOString(), label: formatParisDateTimeShort(m.receivedAt) },
       reason: triageReasonLabel(m.triageReason),
     })),
   };

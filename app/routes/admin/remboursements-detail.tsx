@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 import { data, Link, redirect } from "react-router";
 import { CLAIM_STATUS_LABELS } from "~/features/claims/member/claim-mail";
 import { isClaimNumber } from "~/features/claims/member/claim-number";
-import { parisToday } from "~/features/claims/member/member-claims.server";
 import {
   adjustClaimLine,
   approveClaim,
@@ -21,7 +20,7 @@ import {
   rejectClaimSchema,
   returnClaimSchema,
 } from "~/features/claims/review/staff-schemas";
-import { formatCivilDate, formatInstantWithTime, StatusBadge } from "~/features/claims/ui/member-claim-ui";
+import { StatusBadge } from "~/features/claims/ui/member-claim-ui";
 import {
   AdjustForm,
   ApproveForm,
@@ -38,6 +37,8 @@ import { readForm } from "~/platform/http/form.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-detail";
 import { formatEuros } from "~/platform/format/euros";
+import { formatParisDateTimeShort, parisDateOf } from "~/platform/time/paris";
+import { formatCivilDate } from "~/platform/time/civil-date";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [
   { title: `${loaderData?.claim.number ?? "Demande"} — Demandes à examiner — Bascule` },
@@ -62,7 +63,7 @@ export async function loader(args: Route.LoaderArgs) {
   const claim = await loadClaimReview(db(), number);
   if (!claim) throw data({ message: "Cette demande de remboursement est introuvable." }, { status: 404 });
   const ok = new URL(args.request.url).searchParams.get("ok") ?? "";
-  return { claim, notice: Object.hasOwn(NOTICES, ok) ? NOTICES[ok]! : null, today: parisToday(new Date()) };
+  return { claim, notice: Object.hasOwn(NOTICES, ok) ? NOTICES[ok]! : null, today: parisDateOf(new Date()) };
 }
 
 const isIntent = (v: unknown): v is ReviewIntent => typeof v === "string" && (REVIEW_INTENTS as readonly string[]).includes(v);
@@ -79,7 +80,7 @@ export async function action(args: Route.ActionArgs) {
   const toQueue = (notice: string) => redirect(`/admin/remboursements?ok=${notice}&n=${claim.number}`);
 
   if (intent === "key-in") {
-    const submission = parseWithZod(form, { schema: claimFormSchema(parisToday(ctx.now)) });
+    const submission = parseWithZod(form, { schema: claimFormSchema(parisDateOf(ctx.now)) });
     if (submission.status !== "success") return data({ intent, result: submission.reply() }, { status: 400 });
     if (submission.value.beneficiaryId !== claim.beneficiary.id) {
       return data(
@@ -156,7 +157,7 @@ export default function ClaimReviewPage({ loaderData, actionData }: Route.Compon
       <div className="mb-6 flex flex-wrap items-center gap-4">
         <StatusBadge status={claim.status} />
         <span>
-          Reçue le <time dateTime={claim.receivedAt.toISOString()}>{formatInstantWithTime(claim.receivedAt)}</time> · canal{" "}
+          Reçue le <time dateTime={claim.receivedAt.toISOString()}>{formatParisDateTimeShort(claim.receivedAt)}</time> · canal{" "}
           {CHANNEL_LABELS[claim.channel].toLowerCase()} · score de risque {claim.fraudScore}
         </span>
       </div>
@@ -213,7 +214,7 @@ export default function ClaimReviewPage({ loaderData, actionData }: Route.Compon
                   <span key="iban">
                     <span className="font-mono">{claim.contract.iban}</span>
                     {claim.contract.ibanChangedAt ? (
-                      <span className="text-muted"> (modifié le {formatInstantWithTime(claim.contract.ibanChangedAt)})</span>
+                      <span className="text-muted"> (modifié le {formatParisDateTimeShort(claim.contract.ibanChangedAt)})</span>
                     ) : null}
                   </span>
                 ) : (
@@ -252,7 +253,7 @@ export default function ClaimReviewPage({ loaderData, actionData }: Route.Compon
                         l.adjustment ? (
                           <span key="adj">
                             <strong>{formatEuros(l.adjustment.amcCents)}</strong> — ajustée par {l.adjustment.by ?? "un gestionnaire"} le{" "}
-                            {formatInstantWithTime(l.adjustment.at)} : {l.adjustment.reason}
+                            {formatParisDateTimeShort(l.adjustment.at)} : {l.adjustment.reason}
                           </span>
                         ) : (
                           formatEuros(l.amcCents)
@@ -318,7 +319,7 @@ export default function ClaimReviewPage({ loaderData, actionData }: Route.Compon
             {claim.events.map((e, i) => (
               <li key={i}>
                 <span className="font-medium">{CLAIM_STATUS_LABELS[e.status]}</span> —{" "}
-                <time dateTime={e.at.toISOString()}>{formatInstantWithTime(e.at)}</time> — {e.actorLabel}
+                <time dateTime={e.at.toISOString()}>{formatParisDateTimeShort(e.at)}</time> — {e.actorLabel}
                 {e.note ? <span className="block text-muted">{e.note}</span> : null}
               </li>
             ))}

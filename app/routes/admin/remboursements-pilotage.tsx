@@ -2,12 +2,12 @@ import { Link } from "react-router";
 import { formatDuration, formatShare, REFERENCE_SHARE } from "~/features/claims/review/service-level";
 import { loadServiceLevel } from "~/features/claims/review/service-level.server";
 import { BarChart, ColumnChart } from "~/features/claims/ui/charts";
-import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { CHANNEL_LABELS, reasonLabel } from "~/features/claims/ui/staff-labels";
 import { requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-pilotage";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Pilotage des remboursements — Bascule" }];
 
@@ -41,7 +41,7 @@ export default function ServiceLevelDashboard({ loaderData }: Route.ComponentPro
       label: "En attente de traitement",
       value: nf(report.backlog.total),
       note: report.backlog.oldestReceivedAt
-        ? `la plus ancienne reçue le ${formatInstantWithTime(report.backlog.oldestReceivedAt)}`
+        ? `la plus ancienne reçue le ${formatParisDateTimeShort(report.backlog.oldestReceivedAt)}`
         : "aucune",
     },
   ];
@@ -49,7 +49,7 @@ export default function ServiceLevelDashboard({ loaderData }: Route.ComponentPro
     <>
       <PageHeader
         title="Pilotage des remboursements"
-        lead={`Demandes reçues depuis le ${formatInstantWithTime(report.since)} (12 semaines). Une demande compte pour le délai de 48 h une fois payée, ou si elle ne l’est toujours pas 48 h après sa réception ; les demandes refusées ou sans montant à payer n’y entrent pas.`}
+        lead={`Demandes reçues depuis le ${formatParisDateTimeShort(report.since)} (12 semaines). Une demande compte pour le délai de 48 h une fois payée, ou si elle ne l’est toujours pas 48 h après sa réception ; les demandes refusées ou sans montant à payer n’y entrent pas.`}
       />
       <section aria-labelledby="indicateurs" className="mb-8">
         <h2 id="indicateurs" className="mb-4 text-xl font-semibold text-brand-800">

@@ -3,7 +3,6 @@ import { CLAIM_STATUS_LABELS } from "~/features/claims/member/claim-mail";
 import { listReviewQueue } from "~/features/claims/review/review-claims.server";
 import { AGE_FILTERS, queueQuerySchema } from "~/features/claims/review/staff-schemas";
 import { REVIEW_REASON_LABELS } from "~/features/claims/engine/types";
-import { formatInstantWithTime } from "~/features/claims/ui/member-claim-ui";
 import { ageLabel, CHANNEL_LABELS, reasonLabel } from "~/features/claims/ui/staff-labels";
 import { requirePermission } from "~/platform/auth/guards.server";
 import { can } from "~/platform/auth/permissions";
@@ -11,6 +10,7 @@ import { db } from "~/platform/db/client.server";
 import { Alert, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements";
 import { formatEuros } from "~/platform/format/euros";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Demandes à examiner — Remboursements — Bascule" }];
 
@@ -192,7 +192,7 @@ export default function ClaimsQueue({ loaderData }: Route.ComponentProps) {
                 {c.number}
               </Link>,
               <time key="t" dateTime={c.receivedAt.toISOString()} className="whitespace-nowrap">
-                {formatInstantWithTime(c.receivedAt)}
+                {formatParisDateTimeShort(c.receivedAt)}
               </time>,
               c.age,
               c.beneficiaryName,

@@ -4,12 +4,14 @@ import { isClaimNumber } from "~/features/claims/member/claim-number";
 import { DOCUMENT_KIND_LABELS } from "~/features/claims/member/documents";
 import { getMemberClaim } from "~/features/claims/member/member-claims.server";
 import { CARE_CATEGORY_LABELS } from "~/features/claims/member/schemas";
-import { DECIDED_STATUSES, StatusBadge, Timeline, formatCivilDate, formatInstant } from "~/features/claims/ui/member-claim-ui";
+import { DECIDED_STATUSES, StatusBadge, Timeline } from "~/features/claims/ui/member-claim-ui";
 import { requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-detail";
 import { formatEuros } from "~/platform/format/euros";
+import { formatCivilDate } from "~/platform/time/civil-date";
+import { formatParisDate } from "~/platform/time/paris";
 
 export const meta = ({ data: loaded }: Route.MetaArgs) => [{ title: `${loaded ? `Demande ${loaded.claim.number}` : "Demande introuvable"} — Bascule` }];
 
@@ -34,7 +36,7 @@ export default function ClaimDetail({ loaderData }: Route.ComponentProps) {
       <p className="mb-4">
         <Link to="/espace/remboursements">← Mes remboursements</Link>
       </p>
-      <PageHeader title={`Demande ${claim.number}`} lead={`Pour ${beneficiary}, reçue le ${formatInstant(claim.receivedAt)}.`} />
+      <PageHeader title={`Demande ${claim.number}`} lead={`Pour ${beneficiary}, reçue le ${formatParisDate(claim.receivedAt)}.`} />
       <p className="-mt-4 mb-6">
         Statut : <StatusBadge status={claim.status} />
       </p>
@@ -47,7 +49,7 @@ export default function ClaimDetail({ loaderData }: Route.ComponentProps) {
       ) : null}
       {claim.status === "PAID" ? (
         <Alert tone="success" title={`Remboursement de ${formatEuros(claim.amcCents)} versé`}>
-          Virement effectué{claim.paidAt ? ` le ${formatInstant(claim.paidAt)}` : ""} sur votre compte bancaire habituel.
+          Virement effectué{claim.paidAt ? ` le ${formatParisDate(claim.paidAt)}` : ""} sur votre compte bancaire habituel.
         </Alert>
       ) : null}
       {claim.status === "REVIEW" || claim.status === "SUBMITTED" || claim.status === "CHECKED" ? (

@@ -5,7 +5,7 @@ import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } fro
 import { data, Link, redirect, useNavigate } from "react-router";
 import { MAX_DOCUMENT_BYTES, MAX_DOCUMENT_SIZE_LABEL } from "~/features/claims/member/documents";
 import type { ClaimEstimate } from "~/features/claims/member/member-claims.server";
-import { getMemberClaimSetup, parisToday, processClaimPost } from "~/features/claims/member/member-claims.server";
+import { getMemberClaimSetup, processClaimPost } from "~/features/claims/member/member-claims.server";
 import { CARE_CATEGORY_LABELS, OPTAM_CATEGORIES, claimFormSchema } from "~/features/claims/member/schemas";
 import type { CareCategory } from "~/features/claims/engine/types";
 import { ipHashOf, requireMember } from "~/platform/auth/guards.server";
@@ -15,6 +15,7 @@ import { ChoiceGroup, SelectField } from "~/ui/form-controls";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-nouveau";
 import { formatEuros } from "~/platform/format/euros";
+import { parisDateOf } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Nouvelle demande de remboursement — Bascule" }];
 
@@ -24,7 +25,7 @@ export async function loader(args: Route.LoaderArgs) {
   if (!setup) throw data({ message: "Dossier introuvable." }, { status: 404 });
   return {
     beneficiaries: setup.beneficiaries,
-    today: parisToday(new Date()),
+    today: parisDateOf(new Date()),
     // One key per rendering of the form: every retry of this submission carries the same one.
     idempotencyKey: crypto.randomUUID(),
   };

@@ -2,12 +2,14 @@ import { Link } from "react-router";
 import { listMemberClaims } from "~/features/claims/member/member-claims.server";
 import { CARE_CATEGORY_LABELS } from "~/features/claims/member/schemas";
 import type { CareCategory } from "~/features/claims/engine/types";
-import { DECIDED_STATUSES, StatusBadge, Timeline, formatCivilDate, formatInstant } from "~/features/claims/ui/member-claim-ui";
+import { DECIDED_STATUSES, StatusBadge, Timeline } from "~/features/claims/ui/member-claim-ui";
 import { requireMember } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements";
 import { formatEuros } from "~/platform/format/euros";
+import { formatCivilDate } from "~/platform/time/civil-date";
+import { formatParisDate } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Mes remboursements — Bascule" }];
 
@@ -50,7 +52,7 @@ export default function Claims({ loaderData }: Route.ComponentProps) {
                     <StatusBadge status={c.status} />
                   </div>
                   <p className="mt-1 text-sm text-muted">
-                    Demande {c.number}, reçue le {formatInstant(c.receivedAt)}
+                    Demande {c.number}, reçue le {formatParisDate(c.receivedAt)}
                     {c.care ? `, soins du ${formatCivilDate(c.care.careDate)} (${c.care.providerName})` : ""}
                   </p>
                   <dl className="mt-4 grid grid-cols-1 gap-x-8 gap-y-2 sm:grid-cols-4">

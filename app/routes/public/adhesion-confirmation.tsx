@@ -1,10 +1,10 @@
 import { Link, redirect } from "react-router";
-import { frenchDate } from "~/features/subscriptions/format";
 import { findDraft, readDraftToken, submittedContractOf } from "~/features/subscriptions/subscription-draft.server";
 import { db } from "~/platform/db/client.server";
 import { INSURER } from "~/ui/insurer";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesion-confirmation";
+import { frenchDate } from "~/platform/time/civil-date";
 
 export const meta = () => [{ title: "Adhésion : demande envoyée — Bascule" }];
 

@@ -3,9 +3,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { CONSENT_DOCUMENTS } from "~/features/subscriptions/consents";
 import { documentsSchema, startDateBounds } from "~/features/subscriptions/schemas";
-import { frenchDate } from "~/features/subscriptions/format";
 import { loadStep } from "~/features/subscriptions/step-guard.server";
-import { parisToday, saveDocuments } from "~/features/subscriptions/subscription-draft.server";
+import { saveDocuments } from "~/features/subscriptions/subscription-draft.server";
 import { Checkbox, ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { db } from "~/platform/db/client.server";
@@ -13,12 +12,14 @@ import { readForm, rejectBots } from "~/platform/http/form.server";
 import { Honeypot, TextField } from "~/ui/form";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesion-documents";
+import { frenchDate } from "~/platform/time/civil-date";
+import { parisDateOf } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Adhésion : date d’effet et documents — Bascule" }];
 
 export async function loader(args: Route.LoaderArgs) {
   const { draft, progress } = await loadStep(args, "documents");
-  const today = parisToday(new Date());
+  const today = parisDateOf(new Date());
   const bounds = startDateBounds(today);
   const quoteStart = draft.quote.startDate;
   const suggested = quoteStart >= bounds.min && quoteStart <= bounds.max ? quoteStart : bounds.min;
@@ -42,7 +43,7 @@ export async function action(args: Route.ActionArgs) {
   const form = await readForm(args.request);
   rejectBots(form);
   const { draft } = await loadStep(args, "documents");
-  const submission = parseWithZod(form, { schema: documentsSchema(parisToday(new Date()), draft.quote.startDate.slice(0, 4)) });
+  const submission = parseWithZod(form, { schema: documentsSchema(parisDateOf(new Date()), draft.quote.startDate.slice(0, 4)) });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   await saveDocuments(db(), draft, submission.value);
   throw redirect("/adhesion/signature");

@@ -5,7 +5,6 @@ import { maskIbanHint } from "~/platform/identifiers/identifiers";
 import { signatureSchema } from "~/features/subscriptions/schemas";
 import { CODE_LIFETIME_MS } from "~/features/subscriptions/signature-code";
 import { sendSignatureCode, verifySignatureCode } from "~/features/subscriptions/signature.server";
-import { frenchDate } from "~/features/subscriptions/format";
 import { loadStep, quoteSummary } from "~/features/subscriptions/step-guard.server";
 import { ErrorSummary } from "~/features/subscriptions/ui/fields";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
@@ -15,6 +14,7 @@ import { Honeypot, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { Alert, Card, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesion-signature";
+import { frenchDate } from "~/platform/time/civil-date";
 
 export const meta = () => [{ title: "Adhésion : signature — Bascule" }];
 

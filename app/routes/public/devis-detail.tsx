@@ -1,6 +1,6 @@
 import { Link, data, redirect } from "react-router";
 import { findQuoteByReference } from "~/features/quotes/create-quote.server";
-import { ROLE_LABELS, civilDate, parisDate } from "~/features/quotes/format";
+import { ROLE_LABELS } from "~/features/quotes/format";
 import { formulaSummaries } from "~/features/quotes/guarantees.server";
 import { hasQuoteAccess } from "~/features/quotes/quote-access.server";
 import { REFERENCE_PATTERN } from "~/features/quotes/schemas";
@@ -8,6 +8,8 @@ import { db } from "~/platform/db/client.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/devis-detail";
 import { formatEuros } from "~/platform/format/euros";
+import { formatCivilDate } from "~/platform/time/civil-date";
+import { formatParisDate } from "~/platform/time/paris";
 
 export const meta = ({ data: loaded }: Route.MetaArgs) => [{ title: `${loaded ? `Devis ${loaded.quote.reference}` : "Devis"} — Bascule` }];
 
@@ -32,15 +34,15 @@ export default function DevisDetail({ loaderData }: Route.ComponentProps) {
   const chosen = quote.chosen;
   return (
     <div>
-      <PageHeader title={`Votre devis ${quote.reference}`} lead={`Établi le ${parisDate(new Date(quote.createdAt))}, pour une couverture à partir du ${civilDate(quote.startDate)}.`} />
+      <PageHeader title={`Votre devis ${quote.reference}`} lead={`Établi le ${formatParisDate(new Date(quote.createdAt))}, pour une couverture à partir du ${formatCivilDate(quote.startDate)}.`} />
       {quote.expired ? (
         <Alert tone="warning" role="alert" title="Ce devis a expiré">
-          Il était valable jusqu’au {parisDate(new Date(quote.expiresAt))}. Les tarifs ont pu changer : <Link to="/devis">faites un nouveau devis</Link>, c’est
+          Il était valable jusqu’au {formatParisDate(new Date(quote.expiresAt))}. Les tarifs ont pu changer : <Link to="/devis">faites un nouveau devis</Link>, c’est
           immédiat.
         </Alert>
       ) : (
         <Alert tone={justSaved ? "success" : "info"} role="status" title={justSaved ? "Devis enregistré" : undefined}>
-          Notez sa référence : <strong>{quote.reference}</strong>. Il est valable jusqu’au {parisDate(new Date(quote.expiresAt))} ; pour le
+          Notez sa référence : <strong>{quote.reference}</strong>. Il est valable jusqu’au {formatParisDate(new Date(quote.expiresAt))} ; pour le
           retrouver, il vous faudra cette référence et votre adresse e-mail.
           {justSaved ? " Si vous avez demandé à le recevoir par e-mail, le message arrive dans quelques minutes." : ""}
         </Alert>
@@ -75,7 +77,7 @@ export default function DevisDetail({ loaderData }: Route.ComponentProps) {
             headers={["Personne", "Date de naissance", "Âge retenu", "Par mois"]}
             rows={chosen.persons.map((p) => [
               p.childRank ? `${ROLE_LABELS[p.role]} ${p.childRank}` : ROLE_LABELS[p.role],
-              civilDate(p.birthDate),
+              formatCivilDate(p.birthDate),
               `${p.age} ans`,
               p.free ? "Gratuit (à partir du 3e enfant)" : formatEuros(p.monthlyCents),
             ])}

@@ -2,7 +2,6 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Link, data, Form, redirect, useNavigation } from "react-router";
 import { reopenQuote } from "~/features/quotes/create-quote.server";
-import { parisDate } from "~/features/quotes/format";
 import { parseQuoteForm } from "~/features/quotes/parse-form.server";
 import { quoteAccessCookie } from "~/features/quotes/quote-access.server";
 import { REFERENCE_PATTERN, reopenQuoteSchema } from "~/features/quotes/schemas";
@@ -13,6 +12,7 @@ import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/devis-retrouver";
+import { formatParisDate } from "~/platform/time/paris";
 
 export const meta = () => [{ title: "Retrouver mon devis — Bascule" }];
 
@@ -65,7 +65,7 @@ export default function DevisRetrouver({ loaderData, actionData }: Route.Compone
       <PageHeader title="Retrouver mon devis" lead="Saisissez la référence de votre devis et l’adresse e-mail avec laquelle vous l’avez enregistré." />
       {expired ? (
         <Alert tone="warning" role="alert" title="Ce devis a expiré">
-          Le devis {expired.reference} était valable jusqu’au {parisDate(new Date(expired.expiresAt))}. Les tarifs ont pu changer :{" "}
+          Le devis {expired.reference} était valable jusqu’au {formatParisDate(new Date(expired.expiresAt))}. Les tarifs ont pu changer :{" "}
           <Link to="/devis">faites un nouveau devis</Link>, c’est immédiat.
         </Alert>
       ) : null}

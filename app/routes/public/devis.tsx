@@ -3,13 +3,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { useEffect, useRef } from "react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { type ComputedQuote, computeQuote, saveQuote } from "~/features/quotes/create-quote.server";
-import { ROLE_LABELS, civilDate, parisToday } from "~/features/quotes/format";
+import { ROLE_LABELS } from "~/features/quotes/format";
 import { type ComparisonFormula, KEY_CATEGORIES, type QuoteView, quoteView } from "~/features/quotes/comparison";
 import { comparisonCatalogue } from "~/features/quotes/guarantees.server";
 import { NEEDS, NEED_LABELS } from "~/features/quotes/needs";
 import { parseQuoteForm } from "~/features/quotes/parse-form.server";
 import { quoteAccessCookie } from "~/features/quotes/quote-access.server";
-import { MAX_CHILDREN, MAX_START_MONTHS, addDays, addMonths, quoteSchema, saveQuoteSchema } from "~/features/quotes/schemas";
+import { MAX_CHILDREN, MAX_START_MONTHS, quoteSchema, saveQuoteSchema } from "~/features/quotes/schemas";
 import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm, rejectBots } from "~/platform/http/form.server";
@@ -18,6 +18,8 @@ import { INSURER } from "~/ui/insurer";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/devis";
 import { formatEuros } from "~/platform/format/euros";
+import { addDays, addMonths, formatCivilDate } from "~/platform/time/civil-date";
+import { parisDateOf } from "~/platform/time/paris";
 
 export const meta = () => [
   { title: "Obtenir un devis de complémentaire santé — Bascule" },
@@ -27,14 +29,14 @@ export const meta = () => [
 const ACTION_FIELD = "_action";
 
 export async function loader() {
-  const today = parisToday(new Date());
+  const today = parisDateOf(new Date());
   return { today, formulas: await comparisonCatalogue(db()) };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   rejectBots(form);
-  const today = parisToday(new Date());
+  const today = parisDateOf(new Date());
   const family = parseQuoteForm(form, quoteSchema(today));
   if (family.status !== "success") {
     // A Conform intent (add or remove a child) without JavaScript comes back here with no status.
@@ -161,7 +163,7 @@ export default function Devis({ loaderData, actionData }: Route.ComponentProps) 
             Vos tarifs
           </h2>
           <p className="mt-2 text-muted">
-            À partir du {civilDate(quote.startDate)}, code postal {quote.postcode} (zone {quote.zone}
+            À partir du {formatCivilDate(quote.startDate)}, code postal {quote.postcode} (zone {quote.zone}
             {quote.scheme === "ALSACE_MOSELLE" ? ", régime local d’Alsace-Moselle" : ""}). Montants en euros, toutes taxes comprises.
           </p>
           <Comparison quote={quote} formulas={formulas} />

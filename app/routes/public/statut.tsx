@@ -1,11 +1,12 @@
 import { HISTORY_DAYS } from "~/features/switchboard/public-status";
 import { getPublicStatus } from "~/features/switchboard/public-status.server";
 import type { ServiceState } from "~/features/switchboard/types";
-import { formatParisDateTime, formatParisTime, PUBLIC_STATE_LABELS } from "~/features/switchboard/wording";
+import { PUBLIC_STATE_LABELS } from "~/features/switchboard/wording";
 import { db } from "~/platform/db/client.server";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/statut";
 import { INSURER } from "~/ui/insurer";
+import { formatParisTime, formatParisWeekdayTime } from "~/platform/time/paris";
 
 export const meta = () => [
   { title: "État des services en ligne — Bascule" },
@@ -66,9 +67,9 @@ export default function StatusPage({ loaderData }: Route.ComponentProps) {
               {s.state !== "OPEN" ? (
                 <dl className="mt-3 grid gap-x-6 gap-y-1 sm:grid-cols-[auto_1fr]">
                   <dt className="font-medium">Depuis le</dt>
-                  <dd>{formatParisDateTime(s.since)}</dd>
+                  <dd>{formatParisWeekdayTime(s.since)}</dd>
                   <dt className="font-medium">Retour prévu</dt>
-                  <dd>{s.expectedReturnAt ? `le ${formatParisDateTime(s.expectedReturnAt)}` : "Pas encore connu"}</dd>
+                  <dd>{s.expectedReturnAt ? `le ${formatParisWeekdayTime(s.expectedReturnAt)}` : "Pas encore connu"}</dd>
                   {s.message ? (
                     <>
                       <dt className="font-medium">Message</dt>
@@ -105,7 +106,7 @@ export default function StatusPage({ loaderData }: Route.ComponentProps) {
                     </p>
                     <p className="text-muted">
                       {e.message}
-                      {e.expectedReturnAt ? ` Retour prévu le ${formatParisDateTime(e.expectedReturnAt)}.` : null}
+                      {e.expectedReturnAt ? ` Retour prévu le ${formatParisWeekdayTime(e.expectedReturnAt)}.` : null}
                     </p>
                   </li>
                 ))}

@@ -12,10 +12,11 @@ import {
   SIGNAL_SETTINGS,
   sameToothSignal,
 } from "./fraud-rules";
-import { addMonths, frenchDate, parisDateOf } from "./regulatory";
 import type { AdjudicationInput, AdjudicationResult, ClaimLineInput, PastLine, ReviewReason, ReviewReasonCode } from "./types";
 import { valueClaimLines } from "./valuation";
 import { formatEuros } from "~/platform/format/euros";
+import { addMonths, frenchDate } from "~/platform/time/civil-date";
+import { parisDateOf } from "~/platform/time/paris";
 
 /*
  * Adjudication: values the claim, then runs the checks in order — beneficiary covered at the care

@@ -1,7 +1,8 @@
 import { CARE_LABELS } from "./explain";
-import { addDays, ageOn, REGULATORY_KEYS as K, regulatoryValue } from "./regulatory";
+import { REGULATORY_KEYS as K, regulatoryValue } from "./regulatory";
 import type { AdjudicationInput, ClaimLineInput, LineValuation, PastLine, ReviewReason, ReviewReasonCode } from "./types";
 import { formatEuros } from "~/platform/format/euros";
+import { addDays, ageOn } from "~/platform/time/civil-date";
 
 /*
  * The review rules as data (DOMAIN.md § Claims lifecycle and fraud): each reason code has a

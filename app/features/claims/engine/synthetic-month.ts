@@ -1,7 +1,8 @@
 // Over 400 lines: one deterministic generator of a realistic month of claims, whose households, care histories and injected anomalies share one random stream.
 import type { FormulaCode } from "~/features/members";
-import { addDays, addMonths, ageOn, dayNumber, regulatoryValue, REGULATORY_KEYS as K } from "./regulatory";
+import { regulatoryValue, REGULATORY_KEYS as K } from "./regulatory";
 import type { BeneficiaryContext, CareCategory, Channel, ClaimInput, ClaimLineInput, PastLine, RegulatoryParameter, ReviewReasonCode } from "./types";
+import { addDays, addMonths, ageOn, dayNumber } from "~/platform/time/civil-date";
 
 /*
  * A synthetic but realistic month of claims for the claims-month benchmark and the engine's

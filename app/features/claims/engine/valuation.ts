@@ -1,10 +1,6 @@
 // Over 400 lines: the valuation engine is one pure function over a claim and its history; its rules by guarantee basis read best in one place, next to DOMAIN.md.
 import { CARE_LABELS, describeBasis, type ExplanationParts, explainLine } from "./explain";
 import {
-  addDays,
-  addMonths,
-  ageOn,
-  frenchDate,
   periodFor,
   REGULATORY_KEYS as K,
   regulatoryValue,
@@ -20,6 +16,7 @@ import type {
   ValuationInput,
 } from "./types";
 import { formatEuros } from "~/platform/format/euros";
+import { addDays, addMonths, ageOn, frenchDate } from "~/platform/time/civil-date";
 
 /*
  * Valuation: what Bascule pays on each line of a claim (DOMAIN.md § How a reimbursement is

@@ -13,6 +13,7 @@ import { UploadRejected, contentSha256, decryptDocumentContent, readClaimForm } 
 import { type ClaimForm, claimFormSchema, idempotencyKeySchema } from "./schemas";
 import { claimReferenceData } from "../engine/reference-data.server";
 import { type SubmittedClaim, submitClaim } from "./submit-claim.server";
+import { parisDateOf } from "~/platform/time/paris";
 
 /*
  * The member side of claims: filing online (with an idempotency key, so double clicks, retries
@@ -309,13 +310,6 @@ export async function getMemberClaimDocument(db: Db, member: MemberRef, number: 
   return { fileName: doc.fileName, mimeType: doc.mimeType, bytes };
 }
 
-const PARIS_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" });
-
-/** The Paris civil date of an instant, YYYY-MM-DD. */
-export function parisToday(now: Date): string {
-  return PARIS_DATE.format(now);
-}
-
 export type ClaimEstimate = NonNullable<Awaited<ReturnType<typeof estimateClaim>>>;
 
 export type ClaimPostOutcome =
@@ -345,7 +339,7 @@ export async function processClaimPost(db: Db, request: Request, input: { member
     if (err instanceof UploadRejected) return { kind: "rejected", status: err.status, message: err.message };
     throw err;
   }
-  const submission = parseWithZod(form, { schema: claimFormSchema(parisToday(input.now)) });
+  const submission = parseWithZod(form, { schema: claimFormSchema(parisDateOf(input.now)) });
   const intent = form.get("intent") === "estimate" ? "estimate" : "submit";
   if (submission.status !== "success") return { kind: "invalid", status: 400, result: submission.reply() };
   const value = submission.value;

@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { claims, contracts, paymentBatches, persons, users } from "~/platform/db/schema";
 import { recordClaimEvent } from "../member/submit-claim.server";
 import { buildPain001, isValidBic, SepaError, type SepaTransfer } from "./sepa-pain001";
+import { parisDateOf, parisYear } from "~/platform/time/paris";
 
 /*
  * Paying accepted claims: they are grouped into a payment batch, one SEPA credit transfer message
@@ -87,13 +88,10 @@ export async function listPayableClaims(db: DbOrTx): Promise<{ ready: PayableCla
   return { ready, held, readyTotalCents: ready.reduce((s, c) => s + c.amcCents, 0) };
 }
 
-const PARIS_YEAR = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", year: "numeric" });
-const PARIS_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" });
-
 async function nextBatchNumber(tx: DbOrTx, now: Date): Promise<string> {
   const result = await tx.execute<{ n: string | number }>(sql`select nextval('payment_batch_number_seq') as n`);
   const rows = (Array.isArray(result) ? result : (result as { rows: { n: string | number }[] }).rows) as { n: string | number }[];
-  return `VIR-${PARIS_YEAR.format(now)}-${String(Number(rows[0]!.n)).padStart(4, "0")}`;
+  return `VIR-${parisYear(now)}-${String(Number(rows[0]!.n)).padStart(4, "0")}`;
 }
 
 export type CreatedBatch = { id: string; number: string; transactionCount: number; controlSumCents: number; heldBack: string[] };
@@ -167,7 +165,7 @@ export async function createPaymentBatch(db: Db, ctx: PaymentContext & { debtor:
         messageId: number,
         paymentInfoId: `${number}-1`,
         createdAt: ctx.now,
-        requestedExecutionDate: PARIS_DATE.format(ctx.now),
+        requestedExecutionDate: parisDateOf(ctx.now),
         initiatingPartyName: ctx.debtor.name,
         debtor: ctx.debtor,
         transfers: included.map((i) => i.transfer),

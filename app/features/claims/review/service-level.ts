@@ -1,4 +1,6 @@
 import type { Channel } from "../engine/types";
+import { parisDateOf } from "~/platform/time/paris";
+import { addDays } from "~/platform/time/civil-date";
 
 /*
  * Service level of claims processing, computed from plain facts (one row per claim) and `now`:
@@ -102,22 +104,11 @@ function within48h(facts: readonly ClaimFact[], now: Date): Within48h {
   };
 }
 
-const parisDate = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/Paris",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
 /** Monday of the Paris civil week of `at`, as `YYYY-MM-DD`. */
 export function parisWeekStart(at: Date): string {
-  const civil = new Date(`${parisDate.format(at)}T00:00:00Z`);
+  const civil = new Date(`${parisDateOf(at)}T00:00:00Z`);
   const daysSinceMonday = (civil.getUTCDay() + 6) % 7;
   return new Date(civil.getTime() - daysSinceMonday * 86_400_000).toISOString().slice(0, 10);
-}
-
-function addDays(isoDate: string, days: number): string {
-  return new Date(new Date(`${isoDate}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { CLAIM_STATUS_LABELS, type ClaimStatus } from "../member/claim-mail";
+import { formatParisDateTimeShort } from "~/platform/time/paris";
 
 /* Small pieces shared by the member's claim pages. */
 
@@ -23,20 +24,12 @@ export function StatusBadge({ status }: { status: ClaimStatus }) {
   );
 }
 
-const dateFr = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
-const dateTimeFr = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short", timeZone: "Europe/Paris" });
-
-export const formatInstant = (d: Date) => dateFr.format(d);
-export const formatInstantWithTime = (d: Date) => dateTimeFr.format(d);
-/** A civil date (YYYY-MM-DD) in words, whatever the reader's time zone. */
-export const formatCivilDate = (iso: string) => dateFr.format(new Date(`${iso}T12:00:00Z`));
-
 export function Timeline({ events, label }: { events: readonly { at: Date; status: ClaimStatus; note: string | null }[]; label: string }) {
   return (
     <ol aria-label={label} className="mt-2 space-y-1 border-l-2 border-brand-600 pl-4 text-sm">
       {events.map((e, i) => (
         <li key={i}>
-          <span className="font-medium">{CLAIM_STATUS_LABELS[e.status]}</span> — <time dateTime={e.at.toISOString()}>{formatInstantWithTime(e.at)}</time>
+          <span className="font-medium">{CLAIM_STATUS_LABELS[e.status]}</span> — <time dateTime={e.at.toISOString()}>{formatParisDateTimeShort(e.at)}</time>
           {e.note ? <span className="text-muted"> · {e.note}</span> : null}
         </li>
       ))}
