@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPaymentBatch, listPayableClaims, loadPaymentBatch, markBatchPaid, readPaymentFile } from "~/features/claims/payments/payments.server";
-import { approveClaim } from "~/features/claims/review/review-claims.server";
+import { approveClaim } from "~/features/claims/review/decide-claim.server";
 import { loadServiceLevel } from "~/features/claims/review/service-level.server";
 import { submitClaim } from "~/features/claims/member/submit-claim.server";
 import { ibanHint } from "~/platform/identifiers/identifiers";

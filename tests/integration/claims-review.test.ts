@@ -1,17 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InspectedDocument } from "~/features/claims/member/documents";
-import {
-  adjustClaimLine,
-  approveClaim,
-  keyInClaimLine,
-  listReviewQueue,
-  loadClaimReview,
-  readClaimDocumentForStaff,
-  rejectClaim,
-  ReviewError,
-  returnClaim,
-} from "~/features/claims/review/review-claims.server";
+import { loadClaimReview, readClaimDocumentForStaff } from "~/features/claims/review/claim-review.server";
+import { adjustClaimLine, approveClaim, keyInClaimLine, rejectClaim, returnClaim } from "~/features/claims/review/decide-claim.server";
+import { listReviewQueue } from "~/features/claims/review/review-queue.server";
+import { ReviewError } from "~/features/claims/review/review-status";
 import { submitClaim } from "~/features/claims/member/submit-claim.server";
 import { nirHint } from "~/platform/identifiers/identifiers";
 import { auditLog, claimEvents, claimLines, claims, mailOutbox, persons } from "~/platform/db/schema";

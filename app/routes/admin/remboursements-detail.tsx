@@ -4,15 +4,9 @@ import type { ReactNode } from "react";
 import { data, Link, redirect } from "react-router";
 import { CLAIM_STATUS_LABELS } from "~/features/claims/member/claim-mail";
 import { isClaimNumber } from "~/features/claims/member/claim-number";
-import {
-  adjustClaimLine,
-  approveClaim,
-  isReviewError,
-  keyInClaimLine,
-  loadClaimReview,
-  rejectClaim,
-  returnClaim,
-} from "~/features/claims/review/review-claims.server";
+import { loadClaimReview } from "~/features/claims/review/claim-review.server";
+import { adjustClaimLine, approveClaim, keyInClaimLine, rejectClaim, returnClaim } from "~/features/claims/review/decide-claim.server";
+import { isReviewError } from "~/features/claims/review/review-status";
 import { CARE_CATEGORY_LABELS, claimFormSchema } from "~/features/claims/member/schemas";
 import {
   adjustLineSchema,

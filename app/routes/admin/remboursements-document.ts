@@ -1,7 +1,7 @@
 import { data } from "react-router";
 import { isClaimNumber } from "~/features/claims/member/claim-number";
 import { attachmentDisposition } from "~/features/claims/member/documents";
-import { readClaimDocumentForStaff } from "~/features/claims/review/review-claims.server";
+import { readClaimDocumentForStaff } from "~/features/claims/review/claim-review.server";
 import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-document";

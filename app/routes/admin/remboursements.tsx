@@ -1,6 +1,6 @@
 import { Form, Link } from "react-router";
 import { CLAIM_STATUS_LABELS } from "~/features/claims/member/claim-mail";
-import { listReviewQueue } from "~/features/claims/review/review-claims.server";
+import { listReviewQueue } from "~/features/claims/review/review-queue.server";
 import { AGE_FILTERS, queueQuerySchema } from "~/features/claims/review/staff-schemas";
 import { REVIEW_REASON_LABELS } from "~/features/claims/engine/types";
 import { ageLabel, CHANNEL_LABELS, reasonLabel } from "~/features/claims/ui/staff-labels";
