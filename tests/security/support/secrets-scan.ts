@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { decryptField } from "../../../app/platform/crypto/keyring.server";
-import type { Sensitive } from "../../integration/support/dump-scan";
 
 /*
  * Finds known secret values in a dump, data files or logs. The values come from what the suite
@@ -55,24 +54,6 @@ export class SecretIndex {
     let map = this.byKind.get(kind);
     if (!map) this.byKind.set(kind, (map = new Map()));
     if (!map.has(value)) map.set(value, label);
-  }
-
-  /** What a value stands for (e.g. "activation token (…eml)"), to name it in a finding. */
-  labelOf(kind: Kind, value: string): string | undefined {
-    return this.byKind.get(kind)?.get(value);
-  }
-
-  /** The values in the form of the integration tests' dump scanner (texts excepted). */
-  sensitive(): Sensitive[] {
-    const out: Sensitive[] = [];
-    for (const [kind, values] of this.byKind) {
-      for (const value of values.keys()) {
-        if (kind === "digits") {
-          if (value.length === 15 || value.length === 13) out.push({ kind: "nir", value });
-        } else if (kind !== "text") out.push({ kind, value });
-      }
-    }
-    return out;
   }
 
   get size(): number {
