@@ -36,7 +36,7 @@ const server = setupServer(
 let t: TestDatabase;
 
 beforeAll(async () => {
-  server.listen({ onUnhandledRequest: "error" });
+  server.listen({ onUnhandledFrame: "error" });
   t = await createTestDatabase();
   setConfig(parseConfig({ ...process.env, SWITCHBOARD_WEBHOOK_URL: URL_, SWITCHBOARD_WEBHOOK_SECRET: SECRET }));
   await ensureServiceRows(t.db);
