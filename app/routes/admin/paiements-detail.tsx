@@ -10,6 +10,7 @@ import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/paiements-detail";
 import { formatEuros } from "~/platform/format/euros";
 import { formatParisDateTimeShort } from "~/platform/time/paris";
+import { noticeFrom } from "~/platform/http/notice";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: `Lot ${loaderData?.batch.number ?? ""} — Paiements — Bascule` }];
 
@@ -30,8 +31,7 @@ export async function loader(args: Route.LoaderArgs) {
   if (!UUID.test(args.params.batchId)) notFound();
   const batch = await loadPaymentBatch(db(), args.params.batchId);
   if (!batch) notFound();
-  const ok = new URL(args.request.url).searchParams.get("ok") ?? "";
-  return { batch, notice: Object.hasOwn(NOTICES, ok) ? NOTICES[ok]! : null };
+  return { batch, notice: noticeFrom(args.request, NOTICES) };
 }
 
 export async function action(args: Route.ActionArgs) {

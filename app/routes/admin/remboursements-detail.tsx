@@ -33,6 +33,7 @@ import type { Route } from "./+types/remboursements-detail";
 import { formatEuros } from "~/platform/format/euros";
 import { formatParisDateTimeShort, parisDateOf } from "~/platform/time/paris";
 import { formatCivilDate } from "~/platform/time/civil-date";
+import { noticeFrom } from "~/platform/http/notice";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [
   { title: `${loaderData?.claim.number ?? "Demande"} — Demandes à examiner — Bascule` },
@@ -56,8 +57,7 @@ export async function loader(args: Route.LoaderArgs) {
   const number = requireNumber(args.params);
   const claim = await loadClaimReview(db(), number);
   if (!claim) throw data({ message: "Cette demande de remboursement est introuvable." }, { status: 404 });
-  const ok = new URL(args.request.url).searchParams.get("ok") ?? "";
-  return { claim, notice: Object.hasOwn(NOTICES, ok) ? NOTICES[ok]! : null, today: parisDateOf(new Date()) };
+  return { claim, notice: noticeFrom(args.request, NOTICES), today: parisDateOf(new Date()) };
 }
 
 const isIntent = (v: unknown): v is ReviewIntent => typeof v === "string" && (REVIEW_INTENTS as readonly string[]).includes(v);

@@ -11,6 +11,7 @@ import { Alert, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements";
 import { formatEuros } from "~/platform/format/euros";
 import { formatParisDateTimeShort } from "~/platform/time/paris";
+import { noticeFrom } from "~/platform/http/notice";
 
 export const meta = () => [{ title: "Demandes à examiner — Remboursements — Bascule" }];
 
@@ -32,7 +33,7 @@ export async function loader(args: Route.LoaderArgs) {
     { status: q.statut, reason: q.motif, age: q.age, minAmountCents: q.min, maxAmountCents: q.max, page: q.page, pageSize: PAGE_SIZE },
     now,
   );
-  const ok = url.searchParams.get("ok") ?? "";
+  const notice = noticeFrom(url, NOTICES);
   const claimNumber = url.searchParams.get("n") ?? "";
   return {
     filter: {
@@ -43,7 +44,7 @@ export async function loader(args: Route.LoaderArgs) {
       max: q.max === undefined ? "" : String(q.max / 100),
       page: q.page,
     },
-    notice: Object.hasOwn(NOTICES, ok) && /^RB-\d{4}-\d{7,}$/.test(claimNumber) ? { text: NOTICES[ok]!, number: claimNumber } : null,
+    notice: notice !== null && /^RB-\d{4}-\d{7,}$/.test(claimNumber) ? { text: notice, number: claimNumber } : null,
     counts: queue.counts,
     total: queue.total,
     hasNextPage: queue.hasNextPage,

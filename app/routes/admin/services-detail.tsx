@@ -43,6 +43,7 @@ import { readForm } from "~/platform/http/form.server";
 import { FormErrors, SubmitButton, TextField } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/services-detail";
+import { noticeFrom } from "~/platform/http/notice";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [
   { title: `${loaderData?.service.label ?? "Service"} — Services en ligne — Bascule` },
@@ -78,7 +79,6 @@ export async function loader(args: Route.LoaderArgs) {
   const { user } = await requirePermission(args, "services:close");
   const key = requireServiceKey(args.params);
   const url = new URL(args.request.url);
-  const ok = url.searchParams.get("ok") ?? "";
   const version = url.searchParams.get("version") ?? "";
   const [detail, applied] = await Promise.all([
     loadServiceDetail(db(), key, user.id),
@@ -86,7 +86,7 @@ export async function loader(args: Route.LoaderArgs) {
   ]);
   return {
     ...detail,
-    notice: Object.hasOwn(NOTICES, ok) ? NOTICES[ok]! : null,
+    notice: noticeFrom(url, NOTICES),
     applied,
     can: {
       request: can(user.role, "services:request-reopen"),

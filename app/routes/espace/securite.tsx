@@ -18,6 +18,7 @@ import { FormErrors, SubmitButton, TextField } from "~/ui/form";
 import { Alert, Card, PageHeader } from "~/ui/layout";
 import { NewPasswordFields } from "~/ui/password-fields";
 import type { Route } from "./+types/securite";
+import { noticeFrom } from "~/platform/http/notice";
 
 export const meta = () => [{ title: "Sécurité du compte — Bascule" }];
 
@@ -30,11 +31,10 @@ const NOTICES: Record<string, string> = {
 export async function loader(args: Route.LoaderArgs) {
   const { user } = await requireMember(args);
   const security = await getAccountSecurity(db(), user.id);
-  const notice = new URL(args.request.url).searchParams.get("ok");
   return {
     totpEnabled: security.totpEnabled,
     enrolment: security.totpEnabled ? null : startTotpEnrolment(user.id, user.email),
-    notice: notice ? (NOTICES[notice] ?? null) : null,
+    notice: noticeFrom(args.request, NOTICES),
   };
 }
 

@@ -12,6 +12,7 @@ import { safeRedirect } from "~/platform/http/safe-redirect";
 import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/connexion";
+import { noticeFrom } from "~/platform/http/notice";
 
 export const meta = () => [{ title: "Connexion — Bascule" }];
 
@@ -24,8 +25,7 @@ const NOTICES: Record<string, string> = {
 export async function loader({ request, context }: Route.LoaderArgs) {
   const signedIn = await getSignedIn({ request, context });
   if (signedIn) throw redirect(signedIn.user.role === "MEMBER" ? "/espace" : "/admin");
-  const notice = new URL(request.url).searchParams.get("info");
-  return { notice: notice ? (NOTICES[notice] ?? null) : null };
+  return { notice: noticeFrom(request, NOTICES, "info") };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
