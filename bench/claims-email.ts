@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { openPersonContact } from "~/platform/crypto/personal-data.server";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { and, count, countDistinct, eq, isNotNull, sql } from "drizzle-orm";
@@ -152,10 +153,10 @@ async function main(): Promise<void> {
   await seedDemoData(db, { members: 300, log: () => {} });
   const members = (
     await db
-      .select({ email: persons.email, memberNumber: persons.memberNumber })
+      .select({ emailEnc: persons.emailEnc, phoneEnc: persons.phoneEnc, memberNumber: persons.memberNumber })
       .from(persons)
-      .where(and(eq(persons.role, "MEMBER"), isNotNull(persons.email), isNotNull(persons.memberNumber)))
-  ).map((m) => ({ email: m.email!, memberNumber: m.memberNumber! }));
+      .where(and(eq(persons.role, "MEMBER"), isNotNull(persons.emailEnc), isNotNull(persons.memberNumber)))
+  ).map((m) => ({ email: openPersonContact(m).email!, memberNumber: m.memberNumber! }));
 
   const path = `Bench-${randomBytes(4).toString("hex")}`;
   const url = new URL(IMAP_URL);

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
+import { sealUserEmail } from "~/platform/crypto/personal-data.server";
 import fs from "node:fs/promises";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
     await ensureServiceRows(handle.db);
     const [admin] = await handle.db
       .insert(users)
-      .values({ email: "banc.propagation@bascule.example", role: "ADMIN", displayName: "Banc de propagation" })
+      .values({ ...sealUserEmail("banc.propagation@bascule.example"), role: "ADMIN", displayName: "Banc de propagation" })
       .returning();
     const actor = { userId: admin!.id, label: "bench:switchboard-propagation" };
 

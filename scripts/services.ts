@@ -36,6 +36,7 @@ import { DatabaseLockedError } from "~/platform/db/lock.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 import { switchboardServices, users } from "~/platform/db/schema";
 import { formatParisDateTimeShort } from "~/platform/time/paris";
+import { emailIndex } from "~/platform/crypto/personal-data.server";
 
 const USAGE = `Usage : npm run services -- <commande> [options]
 
@@ -207,11 +208,12 @@ function parseChange(command: ChangeCommand["command"], args: string[]): ChangeC
 /** The active administrator behind --by, as the actor of the change. */
 async function adminActor(db: Db, email: string): Promise<Actor> {
   const [user] = await db
-    .select({ id: users.id })
+    .select({ id: users.id, displayName: users.displayName })
     .from(users)
-    .where(and(eq(users.email, email), inArray(users.role, rolesWith("services:close")), eq(users.status, "ACTIVE")));
+    .where(and(eq(users.emailBidx, emailIndex(email)), inArray(users.role, rolesWith("services:close")), eq(users.status, "ACTIVE")));
   if (!user) throw new Refusal(`Refusé : « ${email} » n’est pas l’adresse d’un administrateur actif de Bascule.`);
-  return { userId: user.id, label: `cli:${email}` };
+  // The actor is the account (id and name), never its address (ADR 019).
+  return { userId: user.id, label: `cli:${user.displayName}` };
 }
 
 /** The standard public message of a service's change, naming the dependents that close with it. */
@@ -314,9 +316,11 @@ async function refuseReopen(command: string, args: readonly string[]): Promise<n
   const target = args.find((arg) => isServiceKey(arg)) ?? null;
   try {
     await withDatabase(async ({ db }) => {
-      const [user] = by ? await db.select({ id: users.id }).from(users).where(eq(users.email, by)) : [];
+      const [user] = by
+        ? await db.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.emailBidx, emailIndex(by)))
+        : [];
       await appendAudit(db, {
-        actor: { userId: user?.id ?? null, label: `cli:${by ?? "inconnu"}` },
+        actor: { userId: user?.id ?? null, label: `cli:${user?.displayName ?? "inconnu"}` },
         action: "switchboard.cli.reopen-refused",
         outcome: "denied",
         ...(target ? { targetType: "service", targetId: target } : {}),

@@ -257,7 +257,12 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
   const auditSealer = startAuditSealer({ db: () => database().db, logger });
 
   const transport = createTransportFromConfig(cfg);
-  const dispatcher = startMailDispatcher({ db: () => database().db, transport, intervalMs: 2_000, from: cfg.mailFrom, logger });
+  // Without a relay nor file copies (production or test without SMTP_URL), mail waits in the outbox,
+  // encrypted, until an instance with a relay sends it.
+  if (!transport) logger.warn("no SMTP_URL: e-mails are queued in the outbox and not delivered by this instance");
+  const dispatcher = transport
+    ? startMailDispatcher({ db: () => database().db, transport, intervalMs: 2_000, from: cfg.mailFrom, logger })
+    : undefined;
   // Claims sent by e-mail are read whenever a mailbox is configured, whatever the switchboard says:
   // members may write at any time (see ADR 008).
   const claimsMailbox = cfg.imapUrl
@@ -350,9 +355,9 @@ export async function start(options: { vite?: ViteDevServer } = {}): Promise<Run
       await scheduler.stop();
       await draftExpiry.stop();
       await claimsMailbox?.stop();
-      await dispatcher.stop();
+      await dispatcher?.stop();
       await webhooks?.stop();
-      await transport.close?.();
+      await transport?.close?.();
       await OpenFeature.close();
       await agent.stop();
       setSwitchboardAgent(undefined);

@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changePassword } from "~/features/accounts/account-security.server";
 import { completeActivation, requestActivation } from "~/features/accounts/activate-account.server";
@@ -7,7 +7,9 @@ import { completePasswordReset, requestPasswordReset } from "~/features/accounts
 import { validateSessionToken } from "~/platform/auth/session.server";
 import { SESSION_POLICY } from "~/platform/auth/session-policy";
 import { totpAt, totpKeyFromBase32 } from "~/platform/auth/totp";
-import { auditLog, mailOutbox, sessions, users } from "~/platform/db/schema";
+import { emailIndex, openUserEmail } from "~/platform/crypto/personal-data.server";
+import { auditLog, sessions, users } from "~/platform/db/schema";
+import { lastMailTo as lastMailToIn, outboxMails } from "./support/outbox";
 import { createMemberPerson, createUser, TEST_PASSWORD, TEST_TOTP_BASE32 } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
@@ -22,13 +24,10 @@ afterAll(async () => {
 const client = (ip = "ip-1") => ({ ipHash: ip, userAgent: "vitest" });
 const sessionIdOf = (token: string) => token.split(".")[0]!;
 
-async function lastMailTo(to: string) {
-  const [mail] = await t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to)).orderBy(desc(mailOutbox.createdAt)).limit(1);
-  return mail;
-}
+const lastMailTo = (to: string) => lastMailToIn(t.db, to);
 
-function linkToken(text: string, path: string): string {
-  const match = new RegExp(`${path}/([A-Za-z0-9_-]{43})`).exec(text);
+function linkToken(text: string | null, path: string): string {
+  const match = new RegExp(`${path}/([A-Za-z0-9_-]{43})`).exec(text ?? "");
   if (!match?.[1]) throw new Error(`no ${path} link in mail`);
   return match[1];
 }
@@ -147,9 +146,9 @@ describe("password reset", () => {
   });
 
   it("answers the same for an unknown address and sends nothing", async () => {
-    const before = await t.db.select().from(mailOutbox);
+    const before = await outboxMails(t.db);
     expect(await requestPasswordReset(t.db, { email: "inconnu@exemple.fr", client: client("ip-7") })).toEqual({ kind: "accepted" });
-    expect(await t.db.select().from(mailOutbox)).toHaveLength(before.length);
+    expect(await outboxMails(t.db)).toHaveLength(before.length);
   });
 
   it("rejects expired tokens", async () => {
@@ -175,7 +174,8 @@ describe("account activation", () => {
     const done = await completeActivation(t.db, { token, password: "ma mutuelle en ligne enfin", client: client("ip-9") });
     expect(done.kind).toBe("activated");
     const [user] = await t.db.select().from(users).where(eq(users.personId, person.id));
-    expect(user).toMatchObject({ role: "MEMBER", email: person.email });
+    expect(user).toMatchObject({ role: "MEMBER", emailBidx: emailIndex(person.email) });
+    expect(openUserEmail(user!.emailEnc)).toBe(person.email);
 
     await requestActivation(t.db, { memberNumber: "A11112222", birthDate: "1975-03-09", client: client("ip-9b") });
     expect((await lastMailTo(person.email!))!.template).toBe("account.already-active");

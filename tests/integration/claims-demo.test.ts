@@ -1,10 +1,12 @@
+import { emailIndex } from "~/platform/crypto/personal-data.server";
+import { outboxMails } from "./support/outbox";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_KARIM, DEMO_MARIE } from "~/features/demo/demo-accounts";
 import { seedDemoData } from "~/features/demo/seed.server";
 import { decryptDocumentContent } from "~/features/claims/member/documents.server";
 import { listMemberClaims } from "~/features/claims/member/member-claims.server";
-import { claimDocuments, claims, mailOutbox, users } from "~/platform/db/schema";
+import { claimDocuments, claims, users } from "~/platform/db/schema";
 import { type TestDatabase, createTestDatabase } from "./support/test-db";
 
 let t: TestDatabase;
@@ -17,7 +19,7 @@ afterAll(async () => {
 });
 
 async function personOf(email: string) {
-  const [u] = await t.db.select({ personId: users.personId }).from(users).where(eq(users.email, email));
+  const [u] = await t.db.select({ personId: users.personId }).from(users).where(eq(users.emailBidx, emailIndex(email)));
   return u!.personId!;
 }
 
@@ -45,6 +47,6 @@ describe("demo claims", () => {
     expect(review.some((c) => c.reviewReasons.some((r) => r.code.startsWith("DUPLICATE")))).toBe(true);
     const [doc] = await t.db.select().from(claimDocuments).limit(1);
     expect(decryptDocumentContent(doc!.contentEnc).subarray(0, 5).toString()).toBe("%PDF-");
-    expect(await t.db.select().from(mailOutbox)).toHaveLength(0);
+    expect(await outboxMails(t.db)).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EMAIL_INTAKE_ACTOR, ingestMessage, pollClaimsMailbox } from "~/features/claims/email/email-intake.server";
@@ -93,7 +94,7 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
       ["SECU_STATEMENT", "image/jpeg", "décompte ameli.jpg"],
     ]);
 
-    const outbox = await t.db.select().from(mailOutbox);
+    const outbox = await outboxMails(t.db);
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.toAddress).toBe(member.email);
     expect(outbox[0]!.subject).toContain(claim!.number);
@@ -149,7 +150,7 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
     expect(row).toMatchObject({ status: "TRIAGE", triageReason: reason, claimId: null });
     expect(row!.triageDetail).toBeTruthy();
     expect(await t.db.select().from(claims)).toHaveLength(0);
-    expect(await t.db.select().from(mailOutbox)).toHaveLength(0);
+    expect(await outboxMails(t.db)).toHaveLength(0);
     expect(await allMarked()).toBe(true);
   });
 
@@ -166,7 +167,7 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
     await mailbox.append(raw);
     expect(await poll()).toMatchObject({ fetched: 2, claims: 1, alreadyKnown: 1, marked: 2 });
     expect(await t.db.select().from(claims)).toHaveLength(1);
-    expect(await t.db.select().from(mailOutbox)).toHaveLength(1);
+    expect(await outboxMails(t.db)).toHaveLength(1);
     expect(await allMarked()).toBe(true);
   });
 
@@ -200,7 +201,7 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
 
     expect(await poll()).toMatchObject({ fetched: 2, claims: 0, triaged: 0, alreadyKnown: 2, marked: 2 });
     expect(await t.db.select().from(claims)).toHaveLength(1);
-    expect(await t.db.select().from(mailOutbox)).toHaveLength(1);
+    expect(await outboxMails(t.db)).toHaveLength(1);
     expect(await allMarked()).toBe(true);
   });
 
@@ -216,7 +217,7 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
     expect(await t.db.select().from(claims)).toHaveLength(12);
     expect(await t.db.select().from(inboundClaimEmails)).toHaveLength(16);
     expect(reports.reduce((n, r) => n + r.alreadyKnown, 0)).toBeGreaterThanOrEqual(1);
-    expect(await t.db.select().from(mailOutbox)).toHaveLength(12);
+    expect(await outboxMails(t.db)).toHaveLength(12);
     expect(await allMarked()).toBe(true);
   });
 
@@ -320,7 +321,7 @@ describe("claims e-mail triage queue", () => {
     const [after] = await t.db.select().from(inboundClaimEmails).where(eq(inboundClaimEmails.id, row.id));
     expect(after).toMatchObject({ status: "ATTACHED", claimId: claim!.id, handledByUserId: handler.id });
     // The member hears about it at the address on file; the unknown sender gets nothing.
-    const mails = await t.db.select().from(mailOutbox);
+    const mails = await outboxMails(t.db);
     expect(mails.map((m) => m.toAddress)).toContain(member.email);
     expect(mails.map((m) => m.toAddress)).not.toContain("cousin.inconnu@exemple.fr");
     const audited = await t.db.select().from(auditLog).where(eq(auditLog.action, "claims.email.attached"));

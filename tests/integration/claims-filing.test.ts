@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptDocumentContent } from "~/features/claims/member/documents.server";
@@ -12,7 +13,7 @@ import {
 import type { ClaimForm } from "~/features/claims/member/schemas";
 import { ClaimError, submitClaim } from "~/features/claims/member/submit-claim.server";
 import type { ClaimLineInput } from "~/features/claims/engine/types";
-import { auditLog, claimDocuments, claimEvents, claimLines, claims, mailOutbox } from "~/platform/db/schema";
+import { auditLog, claimDocuments, claimEvents, claimLines, claims } from "~/platform/db/schema";
 import { CLAIMS_NOW, claimFiles, createHousehold, gpLine, onlineClaim, pdfBytes } from "./support/claims-fixtures";
 import { type TestDatabase, createTestDatabase } from "./support/test-db";
 
@@ -69,7 +70,7 @@ describe(`submitClaim (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
     const events = await t.db.select().from(claimEvents).where(eq(claimEvents.claimId, claim!.id));
     expect(events.map((e) => e.status).sort()).toEqual(["CHECKED", "SUBMITTED", "VALUATED"]);
 
-    const mails = await t.db.select().from(mailOutbox).where(eq(mailOutbox.template, "claims.valuated"));
+    const mails = await outboxMails(t.db, { template: "claims.valuated" });
     const mine = mails.filter((m) => m.toAddress === h.user.email);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.subject).toContain(submitted.number);
@@ -102,7 +103,7 @@ describe(`submitClaim (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
     const [claim] = await claimsOf(h.contract.id);
     expect(claim!.reviewReasons.map((r) => r.code)).toEqual(["DATA_ENTRY_REQUIRED"]);
     expect(claim!.decidedAt).toBeNull();
-    const mails = await t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, h.user.email));
+    const mails = await outboxMails(t.db, { to: h.user.email });
     expect(mails).toHaveLength(0);
   });
 

@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPaymentBatch, listPayableClaims, loadPaymentBatch, markBatchPaid, readPaymentFile } from "~/features/claims/payments/payments.server";
@@ -6,7 +7,7 @@ import { loadServiceLevel } from "~/features/claims/review/service-level.server"
 import { submitClaim } from "~/features/claims/member/submit-claim.server";
 import { ibanHint } from "~/platform/identifiers/identifiers";
 import { encryptField } from "~/platform/crypto/keyring.server";
-import { auditLog, claimEvents, claims, contracts, mailOutbox, paymentBatches } from "~/platform/db/schema";
+import { auditLog, claimEvents, claims, contracts, paymentBatches } from "~/platform/db/schema";
 import { pain001Problems } from "./support/pain001-structure";
 import { CLAIMS_NOW, createHousehold, gpLine, type Household, onlineClaim, pdfBytes } from "./support/claims-fixtures";
 import { createUser } from "./support/fixtures";
@@ -14,7 +15,7 @@ import { at, childrenNamed, parseXml } from "./support/strict-xml";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
 let t: TestDatabase;
-let admin: { id: string; email: string };
+let admin: { id: string; email: string; displayName: string };
 beforeAll(async () => {
   t = await createTestDatabase();
   admin = await createUser(t.db, { role: "ADMIN", withTotp: true });
@@ -43,7 +44,7 @@ async function settledClaim(h: Household, careDate: string, realCostCents = 3_00
   return submitted;
 }
 
-const ctx = (now: Date) => ({ actor: { userId: admin.id, label: admin.email }, ipHash: "ip-hash", now });
+const ctx = (now: Date) => ({ actor: { userId: admin.id, label: admin.displayName }, ipHash: "ip-hash", now });
 
 describe(`SEPA payment batches (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () => {
   let withIban: Household;
@@ -128,7 +129,7 @@ describe(`SEPA payment batches (${process.env.TEST_DATABASE_URL ? "PostgreSQL" :
 
   it("marks the batch paid: claims PAID, timeline, one e-mail per claim — and only once", async () => {
     const paidAt = new Date(NOW.getTime() + 30 * 3_600_000);
-    const before = await t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, withIban.user.email));
+    const before = await outboxMails(t.db, { to: withIban.user.email });
     const first = await markBatchPaid(t.db, batchId, ctx(paidAt));
     expect(first).toMatchObject({ alreadyPaid: false, claimsPaid: 2 });
     const rows = await t.db.select().from(claims).where(inArray(claims.number, paidNumbers));
@@ -146,7 +147,7 @@ describe(`SEPA payment batches (${process.env.TEST_DATABASE_URL ? "PostgreSQL" :
         ),
       );
     expect(events).toHaveLength(2);
-    const after = await t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, withIban.user.email));
+    const after = await outboxMails(t.db, { to: withIban.user.email });
     const newMails = after.filter((m) => !before.some((b) => b.id === m.id));
     expect(newMails.map((m) => m.subject).sort()).toEqual(paidNumbers.map((n) => `Remboursement ${n} versé`).sort());
     const [batch] = await t.db.select().from(paymentBatches).where(eq(paymentBatches.id, batchId));
@@ -154,7 +155,7 @@ describe(`SEPA payment batches (${process.env.TEST_DATABASE_URL ? "PostgreSQL" :
 
     const again = await markBatchPaid(t.db, batchId, ctx(new Date(paidAt.getTime() + 60_000)));
     expect(again).toMatchObject({ alreadyPaid: true, claimsPaid: 0 });
-    expect(await t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, withIban.user.email))).toHaveLength(after.length);
+    expect(await outboxMails(t.db, { to: withIban.user.email })).toHaveLength(after.length);
     expect(await t.db.select().from(auditLog).where(eq(auditLog.action, "payments.batch.paid"))).toHaveLength(1);
 
     // A paid claim is closed for review decisions.
@@ -162,7 +163,7 @@ describe(`SEPA payment batches (${process.env.TEST_DATABASE_URL ? "PostgreSQL" :
 
     const detail = await loadPaymentBatch(t.db, batchId);
     expect(detail!.claims.map((c) => c.status)).toEqual(["PAID", "PAID"]);
-    expect(detail!.paidBy).toBe(admin.email);
+    expect(detail!.paidBy).toBe(admin.displayName);
   });
 
   it("feeds the service level: claims paid within 48 hours of receipt", async () => {

@@ -54,7 +54,7 @@ describe(`claims reference data and numbers (${process.env.TEST_DATABASE_URL ? "
     const h = await createHousehold(t.db);
     const file = async (cents: number) => {
       const outcome = await fileClaimOnline(t.db, {
-        member: { userId: h.user.id, email: h.user.email, personId: h.member.id },
+        member: h.memberRef,
         idempotencyKey: crypto.randomUUID(),
         form: {
           beneficiaryId: h.member.id,

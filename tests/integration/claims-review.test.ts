@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InspectedDocument } from "~/features/claims/member/documents";
@@ -7,7 +8,7 @@ import { listReviewQueue } from "~/features/claims/review/review-queue.server";
 import { ReviewError } from "~/features/claims/review/review-status";
 import { submitClaim } from "~/features/claims/member/submit-claim.server";
 import { nirHint } from "~/platform/identifiers/identifiers";
-import { auditLog, claimEvents, claimLines, claims, mailOutbox, persons } from "~/platform/db/schema";
+import { auditLog, claimEvents, claimLines, claims, persons } from "~/platform/db/schema";
 import { CLAIMS_NOW, claimFiles, createHousehold, gpLine, type Household, onlineClaim } from "./support/claims-fixtures";
 import { createUser } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
@@ -59,7 +60,7 @@ async function auditOf(action: string, number: string) {
 }
 
 async function mailsTo(address: string) {
-  return t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address)).orderBy(mailOutbox.createdAt);
+  return outboxMails(t.db, { to: address });
 }
 
 describe(`staff review of claims (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () => {

@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeContactStatus, listContactMessages, readContactMessage } from "~/features/contact/contact-inbox.server";
@@ -7,7 +8,7 @@ import { solvePow } from "~/features/contact/pow-client";
 import { encodePowPayload } from "~/features/contact/proof-of-work";
 import { createContactChallenge } from "~/features/contact/proof-of-work.server";
 import { CONTACT_THROTTLE, countContactAttempt, emailBlindIndex, submitContact, type SubmitContactInput } from "~/features/contact/submit-contact.server";
-import { auditLog, contactMessages, mailOutbox } from "~/platform/db/schema";
+import { auditLog, contactMessages } from "~/platform/db/schema";
 import { createMemberPerson, createUser } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
@@ -70,7 +71,7 @@ describe(`contact form on ${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGli
     expect(stored).not.toContain("lunettes");
     expect(stored).not.toContain("A00000018");
 
-    const [mail] = await t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email));
+    const [mail] = await outboxMails(t.db, { to: email });
     expect(mail!.subject).toContain(outcome.reference);
     expect(mail!.textBody).toContain("« Remboursement »");
     expect(mail!.textBody).not.toContain("lunettes");
@@ -198,7 +199,7 @@ describe("the contact writer role (least privilege)", () => {
       const email = uniqueEmail();
       expect((await submitContact(t.db, input({ sender: { userId: user.id, label: user.email }, email }))).kind).toBe("unavailable");
       expect(await messageCount()).toBe(before);
-      expect(await t.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email))).toHaveLength(0);
+      expect(await outboxMails(t.db, { to: email })).toHaveLength(0);
     } finally {
       await ensureContactWriterRole(t.db);
     }

@@ -127,9 +127,10 @@ describe("demo mail transport", () => {
     expect((await fs.readdir(path.join(dataDir, "mail"))).filter((f) => !f.endsWith(".eml"))).toEqual([]);
   });
 
-  it("is chosen when no SMTP relay is configured", () => {
-    expect(createTransportFromConfig({ smtpUrl: undefined, dataDir }).name).toBe("demo");
-    expect(createTransportFromConfig({ smtpUrl: "smtp://relay.example:587", dataDir }).name).toBe("smtp");
+  it("is chosen when no SMTP relay is configured and file copies are allowed (demo mode), never otherwise", () => {
+    expect(createTransportFromConfig({ smtpUrl: undefined, dataDir, mailFileCopies: true })?.name).toBe("demo");
+    expect(createTransportFromConfig({ smtpUrl: undefined, dataDir, mailFileCopies: false })).toBeUndefined();
+    expect(createTransportFromConfig({ smtpUrl: "smtp://relay.example:587", dataDir, mailFileCopies: false })?.name).toBe("smtp");
   });
 });
 

@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { randomUUID } from "node:crypto";
 import { inflateSync } from "node:zlib";
 import { and, eq } from "drizzle-orm";
@@ -18,7 +19,7 @@ import { formulaSummaries } from "~/features/quotes/guarantees.server";
 import { hasQuoteAccess, quoteAccessCookie } from "~/features/quotes/quote-access.server";
 import { renderQuotePdf } from "~/features/quotes/quote-pdf.server";
 import { REFERENCE_PATTERN, type SaveQuoteForm } from "~/features/quotes/schemas";
-import { auditLog, mailOutbox, quotes, tariffVersions } from "~/platform/db/schema";
+import { auditLog, quotes, tariffVersions } from "~/platform/db/schema";
 import { type TestDatabase, createTestDatabase } from "./support/test-db";
 import { insertQuoteCatalogue } from "./support/quotes-fixtures";
 
@@ -126,7 +127,7 @@ describe(`quotes (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, 
       ["F3", "Confort"],
       ["F4", "Excellence"],
     ]);
-    const [mail] = await t.db.select().from(mailOutbox).where(eq(mailOutbox.template, "quotes.saved"));
+    const [mail] = await outboxMails(t.db, { template: "quotes.saved" });
     expect(mail!.toAddress).toBe("prospect.devis@exemple.fr");
     expect(mail!.textBody).toContain(outcome.reference);
     expect(mail!.textBody).toContain("/devis/retrouver");
@@ -136,10 +137,10 @@ describe(`quotes (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, 
   });
 
   it("queues no e-mail without the prospect's consent", async () => {
-    const before = (await t.db.select().from(mailOutbox)).length;
+    const before = (await outboxMails(t.db)).length;
     const outcome = await saveQuote(t.db, { ...FAMILY, sendByEmail: false, email: "sans.envoi@exemple.fr" }, client(), NOW);
     expect(outcome.kind).toBe("saved");
-    expect(await t.db.select().from(mailOutbox)).toHaveLength(before);
+    expect(await outboxMails(t.db)).toHaveLength(before);
   });
 
   it("reopens only with the reference AND the e-mail, and not once expired", async () => {

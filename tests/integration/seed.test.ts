@@ -1,3 +1,4 @@
+import { emailIndex, openPersonContact, openUserEmail } from "~/platform/crypto/personal-data.server";
 import { and, asc, count, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -68,7 +69,7 @@ async function roster(db: Db) {
       lastName: persons.lastName,
       birthDate: persons.birthDate,
       nirHint: persons.nirHint,
-      email: persons.email,
+      emailBidx: persons.emailBidx,
       city: persons.city,
     })
     .from(persons)
@@ -159,11 +160,15 @@ describe("demo seed", () => {
     const members = await t.db.select().from(persons).where(eq(persons.role, "MEMBER"));
     for (const member of members) {
       expect(isValidMemberNumber(member.memberNumber!)).toBe(true);
-      expect(member.email).toMatch(/@(exemple\.fr|example\.org)$/);
-      expect(member.phone).toMatch(/^(06 39 98|01 99 00|02 61 91|03 53 01|04 65 71|05 36 49) \d{2} \d{2}$/);
+      const contact = openPersonContact(member);
+      expect(contact.email).toMatch(/@(exemple\.fr|example\.org)$/);
+      expect(member.emailBidx).toBe(emailIndex(contact.email!));
+      expect(member.legacyEmail).toBeNull();
+      expect(member.legacyPhone).toBeNull();
+      expect(contact.phone).toMatch(/^(06 39 98|01 99 00|02 61 91|03 53 01|04 65 71|05 36 49) \d{2} \d{2}$/);
     }
     const children = await t.db.select().from(persons).where(eq(persons.role, "CHILD"));
-    for (const child of children) expect(child.email).toBeNull();
+    for (const child of children) expect(child.emailEnc).toBeNull();
   });
 
   it("links collective contracts to employers with valid SIRETs, and the local scheme to Alsace-Moselle", async () => {
@@ -184,7 +189,7 @@ describe("demo seed", () => {
   });
 
   it("creates the demo accounts with their roles, password and TOTP", async () => {
-    const accounts = await t.db.select().from(users).orderBy(asc(users.email));
+    const accounts = (await t.db.select().from(users)).map((u) => ({ ...u, email: openUserEmail(u.emailEnc) })).sort((a, b) => a.email.localeCompare(b.email));
     expect(accounts.map((u) => [u.email, u.role]).sort()).toEqual(
       [[DEMO_MARIE.email, "MEMBER"], [DEMO_KARIM.email, "MEMBER"], [DEMO_TESTER.email, "MEMBER"], ...DEMO_STAFF.map((s) => [s.email, s.role])].sort(),
     );
@@ -215,7 +220,7 @@ describe("demo seed", () => {
       firstName: "Marie",
       lastName: "Dupont",
       birthDate: DEMO_MARIE.birthDate,
-      email: DEMO_MARIE.email,
+      emailBidx: emailIndex(DEMO_MARIE.email),
     });
     expect(contract).toMatchObject({
       kind: "INDIVIDUAL",
@@ -238,7 +243,7 @@ describe("demo seed", () => {
     const [thomas, , lea, hugo] = family;
     expect(lea).toMatchObject({ nirEnc: null, nirHolderPersonId: marie.id, birthRank: 1 });
     expect(hugo).toMatchObject({ nirEnc: null, nirHolderPersonId: thomas!.id, birthRank: 1 });
-    const [account] = await t.db.select().from(users).where(eq(users.email, DEMO_MARIE.email));
+    const [account] = await t.db.select().from(users).where(eq(users.emailBidx, emailIndex(DEMO_MARIE.email)));
     expect(account?.personId).toBe(marie.id);
   });
 
@@ -250,7 +255,7 @@ describe("demo seed", () => {
     const [employer] = await t.db.select().from(employers).where(eq(employers.id, contract.employerId!));
     expect(employer?.name).toBe(DEMO_KARIM.employerName);
     expect(isValidSiret(employer!.siret)).toBe(true);
-    const [account] = await t.db.select().from(users).where(eq(users.email, DEMO_KARIM.email));
+    const [account] = await t.db.select().from(users).where(eq(users.emailBidx, emailIndex(DEMO_KARIM.email)));
     expect(account?.personId).toBe(karim.id);
   });
 
@@ -260,7 +265,7 @@ describe("demo seed", () => {
       firstName: "Lucie",
       lastName: "Martin",
       birthDate: DEMO_LUCIE.birthDate,
-      email: DEMO_LUCIE.email,
+      emailBidx: emailIndex(DEMO_LUCIE.email),
     });
     expect(formula).toBe("F1");
     expect(await t.db.select().from(users).where(eq(users.personId, lucie.id))).toHaveLength(0);

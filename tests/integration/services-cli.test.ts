@@ -28,6 +28,7 @@ const pgliteDir = path.join(dataDir, "pglite");
 let database: TestDatabase | undefined;
 let agent: SwitchboardAgent | undefined;
 let adminEmail = "";
+let adminId = "";
 let memberEmail = "";
 
 /** Runs `work` on the database the CLI uses; with PGlite, opens it only for that long. */
@@ -72,7 +73,9 @@ describe(`npm run services (${onPostgres ? "PostgreSQL" : "PGlite, server stoppe
     }
     await withDb(async (db) => {
       await ensureServiceRows(db);
-      adminEmail = (await createUser(db, { role: "ADMIN" })).email;
+      const admin = await createUser(db, { role: "ADMIN" });
+      adminEmail = admin.email;
+      adminId = admin.id;
       memberEmail = (await createUser(db, { role: "CLAIMS_HANDLER" })).email;
     });
     if (database) agent = await startSwitchboardAgent({ handle: database, logger: pino({ level: "silent" }) });
@@ -95,7 +98,7 @@ describe(`npm run services (${onPostgres ? "PostgreSQL" : "PGlite, server stoppe
 
     expect(await stateOf("devis-en-ligne")).toBe("CLOSED");
     expect(await stateOf("adhesion-en-ligne")).toBe("CLOSED");
-    const entries = await withDb((db) => db.select().from(auditLog).where(eq(auditLog.actorLabel, `cli:${adminEmail}`)));
+    const entries = await withDb((db) => db.select().from(auditLog).where(eq(auditLog.actorUserId, adminId)));
     expect(entries.map((e) => e.targetId)).toEqual(expect.arrayContaining(["devis-en-ligne", "adhesion-en-ligne"]));
     expect(entries.every((e) => e.actorUserId !== null)).toBe(true);
     // The CLI seals what it recorded before exiting: no server may be running to do it.
@@ -123,7 +126,8 @@ describe(`npm run services (${onPostgres ? "PostgreSQL" : "PGlite, server stoppe
       db.select().from(auditLog).where(and(eq(auditLog.action, "switchboard.cli.reopen-refused"), eq(auditLog.outcome, "denied"))),
     );
     expect(refusals).toHaveLength(2);
-    expect(refusals[0]).toMatchObject({ actorLabel: `cli:${adminEmail}`, targetType: "service", targetId: "devis-en-ligne" });
+    // The actor is the account (id and name), never its address.
+    expect(refusals[0]).toMatchObject({ actorUserId: adminId, actorLabel: "cli:Camille Testeur", targetType: "service", targetId: "devis-en-ligne" });
     expect(refusals.every((e) => e.seq !== null)).toBe(true);
   });
 

@@ -1,4 +1,7 @@
-import { and, desc, eq, like } from "drizzle-orm";
+import { emailIndex, openPersonContact } from "~/platform/crypto/personal-data.server";
+import { lastMailTo } from "./support/outbox";
+import { openDraft } from "~/features/subscriptions/draft-storage.server";
+import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeActivation } from "~/features/accounts/activate-account.server";
 import { FORMULAS } from "~/features/members/formulas-catalogue";
@@ -25,7 +28,7 @@ import {
 } from "~/features/subscriptions/subscription-draft.server";
 import { verifyAuditChain } from "~/platform/audit/verify.server";
 import { blindIndex, decryptField } from "~/platform/crypto/keyring.server";
-import { auditLog, authTokens, contracts, formulas, mailOutbox, persons, sepaMandates, subscriptionDrafts } from "~/platform/db/schema";
+import { auditLog, authTokens, contracts, formulas, persons, sepaMandates, subscriptionDrafts } from "~/platform/db/schema";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
 let t: TestDatabase;
@@ -93,15 +96,7 @@ async function filledDraft(email: string, nir = NIR) {
   return { token, reference, draft: await reload(token) };
 }
 
-async function lastMail(to: string, template: string) {
-  const [mail] = await t.db
-    .select()
-    .from(mailOutbox)
-    .where(and(eq(mailOutbox.toAddress, to), eq(mailOutbox.template, template)))
-    .orderBy(desc(mailOutbox.createdAt))
-    .limit(1);
-  return mail;
-}
+const lastMail = (to: string, template: string) => lastMailTo(t.db, to, template);
 
 async function codeFromMail(to: string): Promise<string> {
   const mail = await lastMail(to, "subscription.signature-code");
@@ -163,7 +158,7 @@ describe("e-signature code", () => {
     expect(row!.signatureCodeHash).toBeNull();
     expect(row!.signatureLockedAt).not.toBeNull();
 
-    const fresh = (await t.db.select().from(subscriptionDrafts).where(eq(subscriptionDrafts.id, draft.id)))[0]!;
+    const fresh = openDraft((await t.db.select().from(subscriptionDrafts).where(eq(subscriptionDrafts.id, draft.id)))[0]!);
     expect((await sendSignatureCode(t.db, fresh, client(), minutes(3))).kind).toBe("sent");
     const second = await codeFromMail("essais@exemple.fr");
     expect((await verifySignatureCode(t.db, draft.id, second, client(), minutes(4))).kind).toBe("signed");
@@ -177,7 +172,7 @@ describe("e-signature code", () => {
     const [row] = await t.db.select().from(subscriptionDrafts).where(eq(subscriptionDrafts.id, draft.id));
     expect(row!.signatureCodeHash).not.toContain(code);
     const kinds = [];
-    for (let i = 0; i < 5; i++) kinds.push((await sendSignatureCode(t.db, row!, client(), minutes(11 + i))).kind);
+    for (let i = 0; i < 5; i++) kinds.push((await sendSignatureCode(t.db, openDraft(row!), client(), minutes(11 + i))).kind);
     expect(kinds).toEqual(["sent", "sent", "sent", "sent", "throttled"]);
     const sends = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "subscription.signature.code-sent"), eq(auditLog.targetId, draft.id)));
     expect(sends.map((s) => s.outcome)).toEqual(["success", "success", "success", "success", "success", "denied"]);
@@ -212,7 +207,10 @@ describe("submission and review", () => {
     const member = people.find((p) => p.role === "MEMBER")!;
     const child = people.find((p) => p.role === "CHILD")!;
     expect(decryptField("persons.nir", member.nirEnc!)).toBe(NIR);
-    expect(member).toMatchObject({ nirBidx: blindIndex("nir", NIR), nirHint: "2951093", memberNumber: signed.memberNumber, email, civility: "Mme" });
+    expect(member).toMatchObject({ nirBidx: blindIndex("nir", NIR), nirHint: "2951093", memberNumber: signed.memberNumber, emailBidx: emailIndex(email), civility: "Mme" });
+    // Contact details only encrypted, on the member alone.
+    expect(openPersonContact(member)).toEqual({ email, phone: "06 39 98 12 34" });
+    expect(child).toMatchObject({ emailEnc: null, phoneEnc: null });
     expect(child).toMatchObject({ nirEnc: null, nirHolderPersonId: member.id, birthRank: 1, coveredFrom: "2026-12-15" });
     const [mandate] = await t.db.select().from(sepaMandates).where(eq(sepaMandates.contractId, contract!.id));
     expect(mandate).toMatchObject({ reference: draft.mandateReference, debtorName: "Camille Essai", ibanHint: "FR760189" });
@@ -235,7 +233,7 @@ describe("submission and review", () => {
     const [active] = await t.db.select().from(contracts).where(eq(contracts.id, contract!.id));
     expect(active!.status).toBe("ACTIVE");
     const mail = await lastMail(email, "subscription.validated");
-    const activationToken = /\/activation\/([A-Za-z0-9_-]{43})/.exec(mail!.textBody)![1]!;
+    const activationToken = /\/activation\/([A-Za-z0-9_-]{43})/.exec(mail!.textBody ?? "")![1]!;
     expect(await t.db.select().from(authTokens).where(eq(authTokens.personId, member.id))).toHaveLength(1);
     const activated = await completeActivation(t.db, { token: activationToken, password: "une phrase de passe tout à fait solide", client: { ipHash: "x", userAgent: "vitest" } }, minutes(40));
     expect(activated.kind).toBe("activated");

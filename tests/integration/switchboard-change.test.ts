@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { and, asc, desc, eq, gt, like } from "drizzle-orm";
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,7 +11,7 @@ import { SERVICE_KEYS, type ServiceKey } from "~/features/switchboard/types";
 import type { Actor } from "~/platform/audit/audit.server";
 import { config, parseConfig, setConfig } from "~/platform/config/env.server";
 import type { Db } from "~/platform/db/client.server";
-import { auditLog, mailOutbox, reopenRequests, switchboardEvents, switchboardServices, webhookDeliveries } from "~/platform/db/schema";
+import { auditLog, reopenRequests, switchboardEvents, switchboardServices, webhookDeliveries, mailOutbox } from "~/platform/db/schema";
 import { createUser } from "./support/fixtures";
 import { createTestDatabase, type TestDatabase } from "./support/test-db";
 
@@ -90,7 +91,7 @@ const closing = (changes: { key: ServiceKey; to: "CLOSED" | "FALLBACK" }[], extr
 async function expectNothingWritten(versionBefore: number): Promise<void> {
   expect(await currentVersion(t.db)).toBe(versionBefore);
   expect(await t.db.select().from(switchboardEvents)).toHaveLength(0);
-  expect(await t.db.select().from(mailOutbox)).toHaveLength(0);
+  expect(await outboxMails(t.db)).toHaveLength(0);
   expect(await t.db.select().from(webhookDeliveries)).toHaveLength(0);
   expect(await switchboardAudit()).toHaveLength(0);
   const { services } = await loadServiceStatuses(t.db);
@@ -184,7 +185,7 @@ describe("changeServices", () => {
     });
     expect(audit[1]!.details).toMatchObject({ cause: "dependency", closedBecauseOf: ["espace-adherent"] });
 
-    const mails = await t.db.select().from(mailOutbox);
+    const mails = await outboxMails(t.db);
     expect(mails.map((m) => m.toAddress).sort()).toEqual([...adminEmails, ON_CALL].sort());
     const mail = mails[0]!;
     expect(mail.subject).toBe("[Bascule] 4 services fermés : Espace adhérent, Remboursements en ligne, Modification des coordonnées bancaires, Documents en ligne");
@@ -237,7 +238,7 @@ describe("changeServices", () => {
     const result = await closing([{ key: "remboursements-en-ligne", to: "FALLBACK" }]);
     expect(result.changed).toEqual([{ key: "remboursements-en-ligne", from: "OPEN", to: "FALLBACK" }]);
     expect((await switchboardAudit()).map((a) => a.action)).toEqual(["switchboard.service.fallback"]);
-    const [mail] = await t.db.select().from(mailOutbox).limit(1);
+    const [mail] = await outboxMails(t.db);
     expect(mail!.subject).toBe("[Bascule] Service en mode de secours : Remboursements en ligne");
 
     // Closing the member space later keeps online claims in fallback: the e-mail channel needs no member space.
@@ -313,7 +314,7 @@ describe("changeServicesByProfile", () => {
     expect(audit.every((a) => (a.details as { groupId: string; profileKey: string }).groupId === result.groupId)).toBe(true);
     expect(audit.every((a) => (a.details as { profileKey: string }).profileKey === "cyberattaque")).toBe(true);
     expect(await t.db.select().from(webhookDeliveries)).toHaveLength(1);
-    const [mail] = await t.db.select().from(mailOutbox).limit(1);
+    const [mail] = await outboxMails(t.db);
     expect(mail!.textBody).toContain(`Profil d’incident : ${profile.label}`);
   });
 

@@ -1,3 +1,4 @@
+import { outboxMails } from "./support/outbox";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, asc, desc, eq, gt, like } from "drizzle-orm";
@@ -141,7 +142,7 @@ describe("requestReopen", () => {
     expect(event).toMatchObject({ fromState: "CLOSED", toState: "RETESTING", reopenRequestId: request.id });
 
     expect(await auditActions()).toEqual(["switchboard.service.closed", "switchboard.service.retesting", "switchboard.reopen.requested"]);
-    const mails = await t.db.select().from(mailOutbox);
+    const mails = await outboxMails(t.db);
     expect(mails.map((m) => m.toAddress).sort()).toEqual([alice.label, bruno.label].sort());
     expect(mails[0]!.subject).toBe("[Bascule] Service en re-test : Activation de l’espace adhérent");
     expect(mails[0]!.textBody).toContain(`Réouverture demandée par ${alice.label}`);
@@ -225,7 +226,7 @@ describe("four-eyes approval", () => {
     expect(rejected).toMatchObject({ status: "REJECTED", decidedByLabel: bruno.label, decisionReason: "Les empreintes des documents ne sont pas vérifiées" });
     expect((await stateOf("documents")).state).toBe("RETESTING");
     await expect(approveReopen(t.db, { requestId: request.id, actor: bruno })).rejects.toMatchObject({ code: "not-pending" });
-    const [mail] = await t.db.select().from(mailOutbox).where(eq(mailOutbox.subject, "[Bascule] Réouverture rejetée : Documents en ligne"));
+    const [mail] = (await outboxMails(t.db)).filter((m) => m.subject === "[Bascule] Réouverture rejetée : Documents en ligne");
     expect(mail!.textBody).toContain("Motif : Les empreintes des documents ne sont pas vérifiées");
     // A new request can follow.
     expect(await requestReopen(t.db, { actor: alice, key: "documents" })).toMatchObject({ status: "PENDING" });
@@ -314,7 +315,7 @@ describe("progressive reopening", () => {
     await expect(advanceRollout(t.db, { actor: alice, key: "activation-compte", rolloutPercent: 25 })).rejects.toMatchObject({ code: "illegal-transition" });
     await expect(advanceRollout(t.db, { actor: gaelle, key: "activation-compte", rolloutPercent: 50 })).rejects.toMatchObject({ code: "not-admin" });
     expect(await advanceRollout(t.db, { actor: alice, key: "activation-compte", rolloutPercent: 50 })).toMatchObject({ state: "REOPENING", rolloutPercent: 50 });
-    const [mail] = await t.db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(1);
+    const mail = (await outboxMails(t.db)).at(-1);
     expect(mail!.subject).toBe("[Bascule] Service en réouverture progressive (50 %) : Activation de l’espace adhérent");
     expect(await advanceRollout(t.db, { actor: alice, key: "activation-compte", rolloutPercent: 100 })).toMatchObject({ state: "OPEN", rolloutPercent: null });
     await expect(advanceRollout(t.db, { actor: alice, key: "activation-compte", rolloutPercent: 100 })).rejects.toMatchObject({ code: "illegal-transition" });
@@ -337,7 +338,7 @@ describe("expected return time", () => {
       requestedByLabel: "système",
     });
     expect((await stateOf("formulaire-contact")).state).toBe("CLOSED");
-    expect(await t.db.select().from(mailOutbox).where(eq(mailOutbox.subject, "[Bascule] Réouverture proposée : Formulaire de contact"))).toHaveLength(2);
+    expect((await outboxMails(t.db)).filter((m) => m.subject === "[Bascule] Réouverture proposée : Formulaire de contact")).toHaveLength(2);
     // Once per closure, even after the proposal is turned down.
     expect(await proposeExpectedReturns(t.db, new Date(expectedReturnAt.getTime() + 60_000))).toEqual([]);
     await cancelReopen(t.db, { requestId: proposal!.id, actor: alice });

@@ -10,6 +10,7 @@ import { sessions, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { INSURER } from "~/ui/insurer";
 import { auditOwnAccount } from "./own-account-audit.server";
+import { openUserEmail } from "~/platform/crypto/personal-data.server";
 
 /*
  * What a signed-in person can change about their own account's security: their password and
@@ -18,11 +19,12 @@ import { auditOwnAccount } from "./own-account-audit.server";
 
 export async function getAccountSecurity(db: Db, userId: string) {
   const [user] = await db
-    .select({ email: users.email, role: users.role, totpEnabled: users.totpEnabled, passwordChangedAt: users.passwordChangedAt })
+    .select({ emailEnc: users.emailEnc, role: users.role, totpEnabled: users.totpEnabled, passwordChangedAt: users.passwordChangedAt })
     .from(users)
     .where(eq(users.id, userId));
   if (!user) throw new Error("account not found");
-  return user;
+  const { emailEnc, ...rest } = user;
+  return { ...rest, email: openUserEmail(emailEnc) };
 }
 
 /**
@@ -72,7 +74,7 @@ export async function confirmTotpEnrolment(
       subject: "Vérification en deux étapes activée sur votre compte Bascule",
       text: `Bonjour,\n\nLa vérification en deux étapes vient d’être activée sur votre compte Bascule. À chaque connexion, un code de votre application d’authentification vous sera demandé.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
-    await auditOwnAccount(tx, { id: input.userId, email: input.email }, "account.mfa.enabled", "success", input.ipHash, now);
+    await auditOwnAccount(tx, { id: input.userId }, "account.mfa.enabled", "success", input.ipHash, now);
   });
   return "enabled";
 }
@@ -86,18 +88,18 @@ export async function disableTotp(
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user || isStaff(user.role)) return "forbidden";
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
-    await auditOwnAccount(db, { id: user.id, email: user.email }, "account.mfa.disable-refused", "failure", input.ipHash, now);
+    await auditOwnAccount(db, { id: user.id }, "account.mfa.disable-refused", "failure", input.ipHash, now);
     return "bad-password";
   }
   await db.transaction(async (tx) => {
     await tx.update(users).set({ totpKeyEnc: null, totpEnabled: false, totpLastStep: null }).where(eq(users.id, user.id));
     await enqueueMail(tx, {
-      to: user.email,
+      to: openUserEmail(user.emailEnc),
       template: "account.mfa-disabled",
       subject: "Vérification en deux étapes désactivée sur votre compte Bascule",
       text: `Bonjour,\n\nLa vérification en deux étapes vient d’être désactivée sur votre compte Bascule.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
-    await auditOwnAccount(tx, { id: user.id, email: user.email }, "account.mfa.disabled", "success", input.ipHash, now);
+    await auditOwnAccount(tx, { id: user.id }, "account.mfa.disabled", "success", input.ipHash, now);
   });
   return "disabled";
 }
@@ -111,23 +113,24 @@ export async function changePassword(
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     if (user) {
-      await auditOwnAccount(db, { id: user.id, email: user.email }, "account.password.change-refused", "failure", input.ipHash, now);
+      await auditOwnAccount(db, { id: user.id }, "account.password.change-refused", "failure", input.ipHash, now);
     }
     return { kind: "bad-password" };
   }
-  const problem = checkPassword(input.newPassword, [user.email.split("@")[0] ?? "", ...user.displayName.split(" ")]);
+  const email = openUserEmail(user.emailEnc);
+  const problem = checkPassword(input.newPassword, [email.split("@")[0] ?? "", ...user.displayName.split(" ")]);
   if (problem) return { kind: "weak-password", problem };
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id));
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, input.sessionId)));
     await enqueueMail(tx, {
-      to: user.email,
+      to: email,
       template: "auth.password-changed",
       subject: "Votre mot de passe Bascule a été modifié",
       text: `Bonjour ${user.displayName},\n\nLe mot de passe de votre compte Bascule vient d’être modifié ; vos autres sessions ont été fermées.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
-    await auditOwnAccount(tx, { id: user.id, email: user.email }, "account.password.changed", "success", input.ipHash, now);
+    await auditOwnAccount(tx, { id: user.id }, "account.password.changed", "success", input.ipHash, now);
   });
   return { kind: "changed" };
 }

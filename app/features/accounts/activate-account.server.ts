@@ -10,9 +10,9 @@ import type { Db } from "~/platform/db/client.server";
 import { authTokens, persons, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import type { ClientInfo } from "./login.server";
-import { normalizeEmail } from "./email";
 import { TOKEN_LIFETIME_MS, consumeToken, findUsableToken, newToken } from "./tokens.server";
 import { auditOwnAccount } from "./own-account-audit.server";
+import { openPersonContact, openTokenEmail, sealTokenEmail, sealUserEmail } from "~/platform/crypto/personal-data.server";
 
 /**
  * Account activation for people who are already members: member number + birth date prove
@@ -32,12 +32,13 @@ export async function requestActivation(
   return db.transaction(async (tx) => {
     await hit(tx, ipKey, THROTTLE_RULES.emailRequestIp, now);
     const [person] = await tx
-      .select({ id: persons.id, email: persons.email, firstName: persons.firstName, userId: users.id })
+      .select({ id: persons.id, emailEnc: persons.emailEnc, phoneEnc: persons.phoneEnc, firstName: persons.firstName, userId: users.id })
       .from(persons)
       .leftJoin(users, eq(users.personId, persons.id))
       .where(and(eq(persons.memberNumber, input.memberNumber), eq(persons.birthDate, input.birthDate), eq(persons.role, "MEMBER")))
       .limit(1);
-    if (!person?.email) {
+    const email = person ? openPersonContact(person).email : null;
+    if (!person || !email) {
       await appendAudit(tx, {
         actor: { userId: null, label: "anonyme" },
         action: "account.activation.requested",
@@ -51,7 +52,7 @@ export async function requestActivation(
     const origin = config().publicOrigin;
     if (person.userId) {
       await enqueueMail(tx, {
-        to: person.email,
+        to: email,
         template: "account.already-active",
         subject: "Votre espace adhérent Bascule est déjà activé",
         text: `Bonjour ${person.firstName},\n\nUne demande d’activation de votre espace adhérent a été faite, mais votre espace est déjà activé.\nSi vous avez oublié votre mot de passe, vous pouvez le réinitialiser ici : ${origin}/mot-de-passe-oublie\n\nSi vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer ce message.\n\nBascule, votre mutuelle santé`,
@@ -62,11 +63,11 @@ export async function requestActivation(
         purpose: "ACTIVATION",
         tokenHash: hash,
         personId: person.id,
-        email: normalizeEmail(person.email),
+        ...sealTokenEmail(email),
         expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS.ACTIVATION),
       });
       await enqueueMail(tx, {
-        to: person.email,
+        to: email,
         template: "account.activation",
         subject: "Activez votre espace adhérent Bascule",
         text: `Bonjour ${person.firstName},\n\nPour activer votre espace adhérent, choisissez votre mot de passe en suivant ce lien (valable 24 heures, utilisable une seule fois) :\n${origin}/activation/${token}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : rien ne sera activé.\n\nBascule, votre mutuelle santé`,
@@ -107,19 +108,21 @@ export async function completeActivation(
     .from(persons)
     .where(eq(persons.id, found.personId));
   if (!person) return { kind: "invalid-token" };
-  const problem = checkPassword(input.password, [found.email.split("@")[0] ?? "", person.firstName, person.lastName]);
+  const email = openTokenEmail(found);
+  const problem = checkPassword(input.password, [email.split("@")[0] ?? "", person.firstName, person.lastName]);
   if (problem) return { kind: "weak-password", problem };
   const passwordHash = await hashPassword(input.password);
 
   return db.transaction(async (tx) => {
     if (!(await consumeToken(tx, found.id, now))) return { kind: "invalid-token" } as const;
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.personId, found.personId!));
-    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, found.email));
+    const sealed = sealUserEmail(email);
+    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.emailBidx, sealed.emailBidx));
     if (existing || taken) return { kind: "invalid-token" } as const;
     const [user] = await tx
       .insert(users)
       .values({
-        email: found.email,
+        ...sealed,
         role: "MEMBER",
         displayName: `${person.firstName} ${person.lastName}`,
         personId: found.personId,
@@ -134,7 +137,7 @@ export async function completeActivation(
       { userId: user!.id, role: "MEMBER", mfaVerified: true, ipHash: input.client.ipHash, userAgent: input.client.userAgent },
       now,
     );
-    await auditOwnAccount(tx, { id: user!.id, email: found.email }, "account.activated", "success", input.client.ipHash, now);
+    await auditOwnAccount(tx, { id: user!.id }, "account.activated", "success", input.client.ipHash, now);
     return { kind: "activated", token, expiresAt: session.expiresAt } as const;
   });
 }

@@ -1,4 +1,2 @@
-/** E-mail addresses are compared lower-cased and trimmed (users.email is stored that way). */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+/** E-mail addresses are compared, and blind-indexed, lower-cased and trimmed (ADR 019). */
+export { normalizeEmail } from "~/platform/crypto/personal-data.server";

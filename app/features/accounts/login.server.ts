@@ -9,7 +9,8 @@ import { blindIndex, decryptField } from "~/platform/crypto/keyring.server";
 import type { Db } from "~/platform/db/client.server";
 import { sessions, users } from "~/platform/db/schema";
 import { normalizeEmail } from "./email";
-import { auditOwnAccount } from "./own-account-audit.server";
+import { OWN_ACCOUNT_LABEL, auditOwnAccount } from "./own-account-audit.server";
+import { emailIndex } from "~/platform/crypto/personal-data.server";
 
 export type ClientInfo = { ipHash: string; userAgent: string | null };
 
@@ -44,7 +45,7 @@ export async function loginWithPassword(
     return { kind: "throttled", retryAfterSeconds: blocked };
   }
 
-  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  const [user] = await db.select().from(users).where(eq(users.emailBidx, emailIndex(email))).limit(1);
   const passwordOk = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyAgainstDummy(input.password);
@@ -55,7 +56,7 @@ export async function loginWithPassword(
       const accountBlocked = await hit(tx, accountKey(email), THROTTLE_RULES.loginAccount, now);
       const ipBlocked = await hit(tx, ipKey(input.client.ipHash), THROTTLE_RULES.loginIp, now);
       await appendAudit(tx, {
-        actor: user ? { userId: user.id, label: user.email } : { userId: null, label: "anonyme" },
+        actor: user ? { userId: user.id, label: OWN_ACCOUNT_LABEL } : { userId: null, label: "anonyme" },
         action: "auth.login.failed",
         outcome: "failure",
         targetType: user ? "user" : undefined,
@@ -82,7 +83,7 @@ export async function loginWithPassword(
       now,
     );
     if (!mfaRequired) await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
-    await auditOwnAccount(tx, { id: user.id, email: user.email }, mfaRequired ? "auth.login.password-accepted" : "auth.login.succeeded", "success", input.client.ipHash, now);
+    await auditOwnAccount(tx, { id: user.id }, mfaRequired ? "auth.login.password-accepted" : "auth.login.succeeded", "success", input.client.ipHash, now);
     return mfaRequired
       ? ({ kind: "mfa-required", token, expiresAt: session.expiresAt } as const)
       : ({ kind: "signed-in", token, expiresAt: session.expiresAt, role: user.role } as const);
@@ -123,7 +124,7 @@ export async function completeTotpStep(
   if (step === null || replay) {
     return db.transaction(async (tx) => {
       const nowBlocked = await hit(tx, key, THROTTLE_RULES.totpAccount, now);
-      await auditOwnAccount(tx, { id: user.id, email: user.email }, "auth.mfa.failed", "failure", input.client.ipHash, now, { reason: replay ? "code-replayed" : "bad-code" });
+      await auditOwnAccount(tx, { id: user.id }, "auth.mfa.failed", "failure", input.client.ipHash, now, { reason: replay ? "code-replayed" : "bad-code" });
       if (nowBlocked) {
         await invalidateSession(tx, input.pendingSessionId);
         return { kind: "throttled", retryAfterSeconds: Math.ceil(THROTTLE_RULES.totpAccount.blockMs / 1000) } as const;
@@ -141,7 +142,7 @@ export async function completeTotpStep(
       { userId: user.id, role: user.role, mfaVerified: true, ipHash: input.client.ipHash, userAgent: input.client.userAgent },
       now,
     );
-    await auditOwnAccount(tx, { id: user.id, email: user.email }, "auth.login.succeeded", "success", input.client.ipHash, now, { mfa: "totp" });
+    await auditOwnAccount(tx, { id: user.id }, "auth.login.succeeded", "success", input.client.ipHash, now, { mfa: "totp" });
     return { kind: "signed-in", token, expiresAt: session.expiresAt, role: user.role } as const;
   });
 }
@@ -149,6 +150,6 @@ export async function completeTotpStep(
 export async function logout(db: Db, input: { sessionId: string; userId: string; email: string; ipHash: string }): Promise<void> {
   await db.transaction(async (tx) => {
     await invalidateSession(tx, input.sessionId);
-    await auditOwnAccount(tx, { id: input.userId, email: input.email }, "auth.logout", "success", input.ipHash, new Date());
+    await auditOwnAccount(tx, { id: input.userId }, "auth.logout", "success", input.ipHash, new Date());
   });
 }

@@ -14,7 +14,8 @@ import type { ClientInfo } from "./login.server";
 import { TOKEN_LIFETIME_MS, consumeToken, findUsableToken, newToken } from "./tokens.server";
 import { INSURER } from "~/ui/insurer";
 import { appendAudit } from "~/platform/audit/audit.server";
-import { auditOwnAccount } from "./own-account-audit.server";
+import { OWN_ACCOUNT_LABEL, auditOwnAccount } from "./own-account-audit.server";
+import { emailIndex, openTokenEmail, openUserEmail, sealTokenEmail } from "~/platform/crypto/personal-data.server";
 
 /**
  * "Forgotten password": the same answer whether or not the address has an account; a single-use
@@ -35,9 +36,9 @@ export async function requestPasswordReset(
     await hit(tx, ipKey, THROTTLE_RULES.emailRequestIp, now);
     await hit(tx, targetKey, THROTTLE_RULES.emailRequestTarget, now);
     const [user] = await tx
-      .select({ id: users.id, email: users.email, displayName: users.displayName, status: users.status })
+      .select({ id: users.id, emailEnc: users.emailEnc, displayName: users.displayName, status: users.status })
       .from(users)
-      .where(eq(users.email, email))
+      .where(eq(users.emailBidx, emailIndex(email)))
       .limit(1);
     if (!user || user.status !== "ACTIVE") {
       await appendAudit(tx, {
@@ -59,16 +60,16 @@ export async function requestPasswordReset(
       purpose: "PASSWORD_RESET",
       tokenHash: hash,
       userId: user.id,
-      email: user.email,
+      ...sealTokenEmail(email),
       expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS.PASSWORD_RESET),
     });
     await enqueueMail(tx, {
-      to: user.email,
+      to: openUserEmail(user.emailEnc),
       template: "auth.password-reset",
       subject: "Réinitialisation de votre mot de passe Bascule",
       text: `Bonjour ${user.displayName},\n\nPour choisir un nouveau mot de passe, suivez ce lien (valable 30 minutes, utilisable une seule fois) :\n${config().publicOrigin}/mot-de-passe-oublie/${token}\n\nToutes vos sessions ouvertes seront fermées.\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\nBascule, votre mutuelle santé`,
     });
-    await auditOwnAccount(tx, { id: user.id, email: user.email }, "auth.password-reset.requested", "success", input.client.ipHash, now);
+    await auditOwnAccount(tx, { id: user.id }, "auth.password-reset.requested", "success", input.client.ipHash, now);
     return { kind: "accepted" } as const;
   });
 }
@@ -89,7 +90,8 @@ export async function completePasswordReset(
   if (!found?.userId) return { kind: "invalid-token" };
   const [user] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, found.userId));
   if (!user) return { kind: "invalid-token" };
-  const problem = checkPassword(input.password, [found.email.split("@")[0] ?? "", ...user.displayName.split(" ")]);
+  const email = openTokenEmail(found);
+  const problem = checkPassword(input.password, [email.split("@")[0] ?? "", ...user.displayName.split(" ")]);
   if (problem) return { kind: "weak-password", problem };
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
@@ -97,13 +99,13 @@ export async function completePasswordReset(
     await tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, found.userId!));
     await invalidateUserSessions(tx, found.userId!);
     await enqueueMail(tx, {
-      to: found.email,
+      to: email,
       template: "auth.password-changed",
       subject: "Votre mot de passe Bascule a été modifié",
       text: `Bonjour ${user.displayName},\n\nLe mot de passe de votre compte Bascule vient d’être modifié et toutes vos sessions ont été fermées.\nSi vous n’êtes pas à l’origine de ce changement, appelez-nous immédiatement au ${INSURER.phone}.\n\nBascule, votre mutuelle santé`,
     });
     await appendAudit(tx, {
-      actor: { userId: found.userId, label: found.email },
+      actor: { userId: found.userId, label: OWN_ACCOUNT_LABEL },
       action: "auth.password-reset.completed",
       outcome: "success",
       targetType: "user",

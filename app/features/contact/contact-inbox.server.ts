@@ -5,6 +5,7 @@ import type { Db } from "~/platform/db/client.server";
 import { contactMessageEvents, contactMessages, users } from "~/platform/db/schema";
 import { CONTACT_FIELDS } from "./submit-contact.server";
 import type { ContactCategory, ContactStatus } from "./schemas";
+import { openUserEmail } from "~/platform/crypto/personal-data.server";
 
 /*
  * The staff side of the contact form. The list shows no content (reference, date, subject,
@@ -78,7 +79,7 @@ export async function readContactMessage(
   now = new Date(),
 ): Promise<ContactMessageDetail | null> {
   const [row] = await db
-    .select({ message: contactMessages, senderEmail: users.email, senderName: users.displayName })
+    .select({ message: contactMessages, senderEmailEnc: users.emailEnc, senderName: users.displayName })
     .from(contactMessages)
     .leftJoin(users, eq(users.id, contactMessages.senderUserId))
     .where(eq(contactMessages.id, id));
@@ -118,7 +119,7 @@ export async function readContactMessage(
     message: readable(CONTACT_FIELDS.message, m.messageEnc),
     email: readable(CONTACT_FIELDS.email, m.emailEnc),
     memberNumber: readable(CONTACT_FIELDS.memberNumber, m.memberNumberEnc),
-    sender: row.senderEmail ? { email: row.senderEmail, displayName: row.senderName ?? row.senderEmail } : null,
+    sender: row.senderEmailEnc ? { email: openUserEmail(row.senderEmailEnc), displayName: row.senderName ?? "" } : null,
     history,
   };
 }

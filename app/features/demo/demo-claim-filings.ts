@@ -49,8 +49,8 @@ export function gpConsultation(now: Date, daysAgo: number, provider: string): Cl
 export function demoClaimFilings(now: Date, people: DemoClaimPeople): Filing[] {
   const { marie, karim, others } = people;
   const person = (firstName: string) => people.marieHousehold.find((p) => p.firstName === firstName)?.id ?? marie.id;
-  const fromMarie = { contractId: marie.contractId, userId: marie.userId, actorLabel: DEMO_MARIE.email };
-  const fromKarim = { contractId: karim.contractId, beneficiaryId: karim.id, userId: karim.userId, actorLabel: DEMO_KARIM.email };
+  const fromMarie = { contractId: marie.contractId, userId: marie.userId, actorLabel: `${DEMO_MARIE.firstName} ${DEMO_MARIE.lastName}` };
+  const fromKarim = { contractId: karim.contractId, beneficiaryId: karim.id, userId: karim.userId, actorLabel: `${DEMO_KARIM.firstName} ${DEMO_KARIM.lastName}` };
   const gp = (daysAgo: number, provider: string) => gpConsultation(now, daysAgo, provider);
 
   const filings: Filing[] = [

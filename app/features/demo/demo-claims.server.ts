@@ -8,6 +8,7 @@ import { DEMO_CLAIM_FOLLOW_UPS, at, demoClaimFilings, gpConsultation } from "./d
 import type { ClaimLineInput, InspectedDocument } from "~/features/claims";
 import { recordClaimEvent, submitClaim } from "~/features/claims/index.server";
 import { formatEuros } from "~/platform/format/euros";
+import { emailIndex } from "~/platform/crypto/personal-data.server";
 
 /*
  * Demo claims, filed through the real path (engine, timeline, audit) at dates before the seed's
@@ -59,12 +60,12 @@ export async function seedDemoClaims(tx: DbOrTx, now: Date): Promise<number> {
     .select({ id: persons.id, contractId: persons.contractId, firstName: persons.firstName, role: persons.role, memberNumber: persons.memberNumber, birthDate: persons.birthDate })
     .from(persons)
     .innerJoin(users, eq(users.personId, persons.id))
-    .where(inArray(users.email, [DEMO_MARIE.email, DEMO_KARIM.email]));
+    .where(inArray(users.emailBidx, [emailIndex(DEMO_MARIE.email), emailIndex(DEMO_KARIM.email)]));
   const marie = family.find((p) => p.memberNumber === DEMO_MEMBER_NUMBERS.marie);
   const karim = family.find((p) => p.memberNumber === DEMO_MEMBER_NUMBERS.karim);
   if (!marie || !karim) return 0;
-  const [marieUser] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_MARIE.email));
-  const [karimUser] = await tx.select({ id: users.id }).from(users).where(eq(users.email, DEMO_KARIM.email));
+  const [marieUser] = await tx.select({ id: users.id }).from(users).where(eq(users.emailBidx, emailIndex(DEMO_MARIE.email)));
+  const [karimUser] = await tx.select({ id: users.id }).from(users).where(eq(users.emailBidx, emailIndex(DEMO_KARIM.email)));
   const household = await tx.select({ id: persons.id, firstName: persons.firstName }).from(persons).where(eq(persons.contractId, marie.contractId));
   // Members without an account (neither the demo people nor the re-test account) for the staff queue.
   const others = await tx

@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR, appendAudit } from "~/platform/audit/audit.server";
 import { hashPassword } from "~/platform/auth/password.server";
 import { config } from "~/platform/config/env.server";
 import { encryptField } from "~/platform/crypto/keyring.server";
+import { sealUserEmail } from "~/platform/crypto/personal-data.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
 import {
   authTokens,
@@ -150,8 +151,9 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
     const [marie, karim, , tester] = demoPersons;
     const testerUserId = randomUUID();
     const now = new Date();
-    const account = (row: Omit<UserRow, "passwordHash" | "passwordChangedAt">): UserRow => ({
+    const account = ({ email, ...row }: Omit<UserRow, "passwordHash" | "passwordChangedAt"> & { email: string }): UserRow => ({
       ...row,
+      ...sealUserEmail(email),
       passwordHash,
       passwordChangedAt: now,
     });

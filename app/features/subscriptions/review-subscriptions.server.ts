@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { TOKEN_LIFETIME_MS, newToken } from "~/features/accounts/index.server";
-import { normalizeEmail } from "~/features/accounts";
 import { maskIbanHint, maskNirHint } from "~/platform/identifiers/identifiers";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import { config } from "~/platform/config/env.server";
@@ -9,6 +8,8 @@ import { authTokens, contracts, formulas, persons, sepaMandates, subscriptionDra
 import { enqueueMail } from "~/platform/mail/outbox.server";
 import { CONSENT_DOCUMENTS } from "./consents";
 import { subscriptionRefusedMail, subscriptionValidatedMail } from "./subscription-mail";
+import { openPersonContact, sealTokenEmail } from "~/platform/crypto/personal-data.server";
+import { openDraft } from "./draft-storage.server";
 
 /*
  * Staff review of signed subscriptions: the list of those waiting, one subscription's file (NIRs
@@ -35,7 +36,8 @@ export async function listPendingSubscriptions(db: Db) {
     .where(and(eq(subscriptionDrafts.status, "SUBMITTED"), eq(contracts.status, "PENDING")))
     .orderBy(asc(subscriptionDrafts.signedAt))
     .limit(200);
-  return rows.map((r) => {
+  return rows.map((stored) => {
+    const r = openDraft(stored);
     const index = Math.max(0, r.quote.persons.findIndex((p) => p.role === "MEMBER"));
     const member = r.data.persons?.[index];
     return {
@@ -52,14 +54,15 @@ export async function listPendingSubscriptions(db: Db) {
 }
 
 export async function getSubscriptionDetail(db: Db, id: string) {
-  const [row] = await db
+  const [stored] = await db
     .select({ draft: subscriptionDrafts, contract: contracts, formulaName: formulas.name, formulaCode: formulas.code })
     .from(subscriptionDrafts)
     .innerJoin(contracts, eq(contracts.id, subscriptionDrafts.contractId))
     .innerJoin(formulas, eq(formulas.id, contracts.formulaId))
     .where(and(eq(subscriptionDrafts.id, id), inArray(subscriptionDrafts.status, ["SUBMITTED", "VALIDATED", "REFUSED"])))
     .limit(1);
-  if (!row) return null;
+  if (!stored) return null;
+  const row = { ...stored, draft: openDraft(stored.draft) };
   const [people, [mandate]] = await Promise.all([
     db.select().from(persons).where(eq(persons.contractId, row.contract.id)).orderBy(asc(persons.role), asc(persons.birthDate)),
     db.select().from(sepaMandates).where(eq(sepaMandates.contractId, row.contract.id)).orderBy(desc(sepaMandates.signedAt)).limit(1),
@@ -90,7 +93,7 @@ export async function getSubscriptionDetail(db: Db, id: string) {
       bic: row.contract.bic,
     },
     contact: member
-      ? { email: member.email, phone: member.phone, address: member.addressLine, postcode: member.postcode, city: member.city }
+      ? { ...openPersonContact(member), address: member.addressLine, postcode: member.postcode, city: member.city }
       : null,
     persons: people.map((p) => ({
       id: p.id,
@@ -133,8 +136,9 @@ async function lockPending(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], 
     .from(persons)
     .where(and(eq(persons.contractId, row.contract.id), eq(persons.role, "MEMBER")))
     .limit(1);
-  if (!member?.email) return null;
-  return { ...row, member: { ...member, email: member.email } };
+  const email = member ? openPersonContact(member).email : null;
+  if (!member || !email) return null;
+  return { ...row, member: { ...member, email } };
 }
 
 export async function validateSubscription(db: Db, id: string, by: Decider, now = new Date()): Promise<DecisionResult> {
@@ -151,7 +155,7 @@ export async function validateSubscription(db: Db, id: string, by: Decider, now 
       purpose: "ACTIVATION",
       tokenHash: hash,
       personId: found.member.id,
-      email: normalizeEmail(found.member.email),
+      ...sealTokenEmail(found.member.email),
       expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS.ACTIVATION),
       createdAt: now,
     });

@@ -10,6 +10,7 @@ import { CODE_LIFETIME_MS, CODE_SENDS_PER_HOUR, CODE_SENDS_PER_IP_PER_HOUR, MAX_
 import { completionOf, type ClientInfo, type Draft } from "./subscription-draft.server";
 import { submitSubscription } from "./submit-subscription.server";
 import { signatureCodeMail } from "./subscription-mail";
+import { openDraft } from "./draft-storage.server";
 
 /*
  * E-signature by a 6-digit code e-mailed to the address given in the contact step. The code is
@@ -103,7 +104,8 @@ export type VerifyResult =
 export async function verifySignatureCode(db: Db, draftId: string, code: string, client: ClientInfo, now = new Date()): Promise<VerifyResult> {
   const normalized = code.replace(/\s/g, "");
   return db.transaction(async (tx) => {
-    const [draft] = await tx.select().from(subscriptionDrafts).where(eq(subscriptionDrafts.id, draftId)).for("update");
+    const [stored] = await tx.select().from(subscriptionDrafts).where(eq(subscriptionDrafts.id, draftId)).for("update");
+    const draft = stored ? openDraft(stored) : undefined;
     if (!draft || draft.status !== "SIGNING") return { kind: "no-code" } as const;
     const state = codeCheck(
       { hasCode: draft.signatureCodeHash !== null, expiresAt: draft.signatureCodeExpiresAt, attempts: draft.signatureAttempts, lockedAt: draft.signatureLockedAt },

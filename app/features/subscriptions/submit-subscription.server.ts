@@ -10,6 +10,8 @@ import { MANDATE_TEXT_VERSION } from "./sepa-mandate";
 import { requestReceivedMail } from "./subscription-mail";
 import { type Draft, IBAN_PURPOSE, NIR_PURPOSE } from "./subscription-draft.server";
 import { config } from "~/platform/config/env.server";
+import { sealPersonContact } from "~/platform/crypto/personal-data.server";
+import { sealDraftData } from "./draft-storage.server";
 
 /*
  * A signed draft becomes, in the signature's transaction, a PENDING contract with its people
@@ -102,8 +104,7 @@ export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promi
         nirHint: nir ? nirHint(nir) : null,
         nirHolderPersonId: holder?.nirHolderPersonId ?? null,
         birthRank: holder?.birthRank ?? null,
-        email: role === "MEMBER" ? address.email : null,
-        phone: role === "MEMBER" ? address.phone : null,
+        ...sealPersonContact(role === "MEMBER" ? { email: address.email, phone: address.phone } : {}),
         addressLine,
         postcode: address.postcode,
         city: address.city,
@@ -131,7 +132,7 @@ export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promi
     .set({
       status: "SUBMITTED",
       // The NIRs now live on the persons; the draft keeps only their hints.
-      data: { ...data, persons: data.persons.map((p) => ({ ...p, nirEnc: null })) },
+      data: sealDraftData({ ...data, persons: data.persons.map((p) => ({ ...p, nirEnc: null })) }),
       contractId,
       signedAt: now,
       signatureCodeHash: null,

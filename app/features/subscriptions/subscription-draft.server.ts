@@ -10,6 +10,7 @@ import { blindIndex, encryptField } from "~/platform/crypto/keyring.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { type SubscriptionDraftData, type SubscriptionQuoteSnapshot, contracts, persons, subscriptionDrafts } from "~/platform/db/schema";
 import { CONSENT_DOCUMENTS } from "./consents";
+import { type OpenedDraft, openDraft, sealDraftData, sealQuoteSnapshot } from "./draft-storage.server";
 import { mandateReference } from "./sepa-mandate";
 import { type StepCompletion, type StepKey, nextStep } from "./steps";
 import { parisDateOf } from "~/platform/time/paris";
@@ -20,7 +21,8 @@ import { parisDateOf } from "~/platform/time/paris";
  * prospect holds a random token in an HttpOnly cookie; the database keeps only its SHA-256.
  */
 
-export type Draft = typeof subscriptionDrafts.$inferSelect;
+/** A draft as the subscription code sees it: its e-mail address and phone number decrypted. */
+export type Draft = OpenedDraft;
 export type ClientInfo = { ipHash: string };
 
 /** A draft, and the cookie, live 30 days: as long as the quote's prices are guaranteed. */
@@ -62,7 +64,7 @@ export async function findDraft(db: DbOrTx, token: string | null, now = new Date
     .from(subscriptionDrafts)
     .where(and(eq(subscriptionDrafts.resumeTokenHash, hashToken(token)), gt(subscriptionDrafts.expiresAt, now)))
     .limit(1);
-  return row ?? null;
+  return row ? openDraft(row) : null;
 }
 
 /** Which steps are complete, from what the draft holds. */
@@ -121,7 +123,7 @@ export async function startDraft(
         resumeTokenHash: hashToken(token),
         quoteId: snapshot.quoteId,
         quoteReference: snapshot.reference,
-        quote: snapshot,
+        quote: sealQuoteSnapshot(snapshot),
         currentStep: "devis",
         data: {},
         createdAt: now,
@@ -186,7 +188,7 @@ async function saveStep(
   await db
     .update(subscriptionDrafts)
     .set({
-      data: { ...draft.data, ...patch },
+      data: sealDraftData({ ...draft.data, ...patch }),
       ...columns,
       currentStep: nextStep(step),
       status: "DRAFT",

@@ -1,9 +1,9 @@
 // Over 400 lines: every view model and form schema of the switchboard back office, side by side so that pages and schemas change together.
 import { eq } from "drizzle-orm";
+import { emailIndex } from "~/platform/crypto/personal-data.server";
 import { z } from "zod";
 import type { Db } from "~/platform/db/client.server";
 import { users } from "~/platform/db/schema";
-import { normalizeEmail } from "~/features/accounts";
 import { SERVICE_CATALOGUE, dependentsOf } from "./catalogue";
 import { type ChangePlan, previewServiceChange } from "./change-plan";
 import { TEXT_MAX_LENGTH, TEXT_MIN_LENGTH } from "./change-services.server";
@@ -281,7 +281,7 @@ async function testerViews(db: Db): Promise<TesterView[]> {
 
 /** The account behind an e-mail address typed by an admin, or null. */
 export async function userIdByEmail(db: Db, email: string): Promise<string | null> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.emailBidx, emailIndex(email))).limit(1);
   return row?.id ?? null;
 }
 

@@ -17,6 +17,7 @@ import { type SwitchboardCommand, transition } from "./state-machine";
 import { type ServiceRow, currentVersion, lockServiceRows, lockSwitchboard, nextVersion, toStatus } from "./store.server";
 import type { ServiceKey, ServiceState, ServiceStatus } from "./types";
 import { formatParisWeekdayTime } from "~/platform/time/paris";
+import { openUserEmail } from "~/platform/crypto/personal-data.server";
 
 /*
  * Changing services. Every state change of every service goes through `applyTransitions`, in the
@@ -309,10 +310,10 @@ function changeText(
 /** Active staff who may close services (administrators) and the on-call list, once each. */
 async function recipients(tx: Tx): Promise<string[]> {
   const admins = await tx
-    .select({ email: users.email })
+    .select({ emailEnc: users.emailEnc })
     .from(users)
     .where(and(inArray(users.role, rolesWith("services:close")), eq(users.status, "ACTIVE")));
-  const all = [...admins.map((a) => a.email), ...config().switchboardOnCallEmails];
+  const all = [...admins.map((a) => openUserEmail(a.emailEnc)).filter((a) => a !== ""), ...config().switchboardOnCallEmails];
   const seen = new Set<string>();
   return all.filter((address) => {
     const normalized = address.trim().toLowerCase();

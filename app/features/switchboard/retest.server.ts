@@ -10,6 +10,7 @@ import { getReopenRequest } from "./reopen/reopen-requests.server";
 import type { ProbeResult, ReopenRequest, TestReport } from "./reopen/reopen-rules";
 import { beginRetest } from "./reopen/request-reopen.server";
 import { isServiceKey } from "./store.server";
+import { openUserEmail } from "~/platform/crypto/personal-data.server";
 
 /*
  * The automated re-test of a service before it reopens: probes that exercise the service end to
@@ -71,11 +72,11 @@ export async function runProbes(
 /** The account the probes sign in as: the first allow-listed active member with a person record. */
 async function findTester(db: Db): Promise<{ id: string; email: string }> {
   const [tester] = await db
-    .select({ id: users.id, email: users.email })
+    .select({ id: users.id, emailEnc: users.emailEnc })
     .from(switchboardTesters)
     .innerJoin(users, eq(users.id, switchboardTesters.userId))
     .where(and(eq(users.role, "MEMBER"), eq(users.status, "ACTIVE"), isNotNull(users.personId)))
-    .orderBy(asc(switchboardTesters.addedAt), asc(users.email))
+    .orderBy(asc(switchboardTesters.addedAt), asc(users.id))
     .limit(1);
   if (!tester) {
     throw new SwitchboardError(
@@ -83,7 +84,7 @@ async function findTester(db: Db): Promise<{ id: string; email: string }> {
       "Aucun compte de test n’est disponible : ajoutez à la liste des testeurs un compte adhérent actif rattaché à un dossier.",
     );
   }
-  return tester;
+  return { id: tester.id, email: openUserEmail(tester.emailEnc) };
 }
 
 export type RunRetestInput = {

@@ -4,6 +4,7 @@ import type { Db, DbOrTx, Tx } from "~/platform/db/client.server";
 import { switchboardEvents, switchboardServices, switchboardTesters, switchboardVersionSeq, users } from "~/platform/db/schema";
 import { SwitchboardError } from "./errors";
 import { SERVICE_KEYS, type ServiceKey, type ServiceStatus } from "./types";
+import { openUserEmail } from "~/platform/crypto/personal-data.server";
 
 /*
  * Reading and bookkeeping of the switchboard tables. Every write that takes a version number
@@ -159,7 +160,7 @@ export async function listTesters(db: DbOrTx): Promise<Tester[]> {
   const rows = await db
     .select({
       userId: users.id,
-      email: users.email,
+      emailEnc: users.emailEnc,
       displayName: users.displayName,
       role: users.role,
       status: users.status,
@@ -169,8 +170,8 @@ export async function listTesters(db: DbOrTx): Promise<Tester[]> {
     })
     .from(switchboardTesters)
     .innerJoin(users, eq(users.id, switchboardTesters.userId))
-    .orderBy(asc(switchboardTesters.addedAt), asc(users.email));
-  return rows.map(({ personId, ...rest }) => ({ ...rest, hasPerson: personId !== null }));
+    .orderBy(asc(switchboardTesters.addedAt), asc(users.id));
+  return rows.map(({ personId, emailEnc, ...rest }) => ({ ...rest, email: openUserEmail(emailEnc), hasPerson: personId !== null }));
 }
 
 /** Adds an account to the allow-list (audited). False when it already was on it. */
@@ -180,7 +181,7 @@ export async function addTester(
 ): Promise<boolean> {
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, input.userId));
+    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
     if (!user) throw new SwitchboardError("not-found", "Ce compte n’existe pas.");
     const added = await tx
       .insert(switchboardTesters)
@@ -197,7 +198,7 @@ export async function addTester(
         targetType: "user",
         targetId: user.id,
         ipHash: input.ipHash ?? null,
-        details: { email: user.email },
+
       },
       now,
     );

@@ -1,5 +1,5 @@
 import { type AppLoadContext, data, redirect } from "react-router";
-import { appendAudit } from "../audit/audit.server";
+import { type Actor, appendAudit } from "../audit/audit.server";
 import { blindIndex } from "../crypto/keyring.server";
 import { db } from "../db/client.server";
 import { can, isStaff, type Permission } from "./permissions";
@@ -31,6 +31,14 @@ export async function getSignedIn(args: GuardArgs): Promise<ValidatedSession | n
   return found?.session.mfaVerified ? found : null;
 }
 
+/**
+ * The actor of an audited action taken by a signed-in user: the user's id, and the display name
+ * for people reading the log, timelines and notifications. Never an e-mail address (ADR 019).
+ */
+export function auditActorOf(user: { id: string; displayName: string }): Actor & { userId: string } {
+  return { userId: user.id, label: user.displayName };
+}
+
 export function ipHashOf(context: AppLoadContext): string {
   return blindIndex("ip", context.clientIp);
 }
@@ -43,7 +51,7 @@ function loginRedirect(request: Request): never {
 
 async function deny(args: GuardArgs, signedIn: ValidatedSession, permission: string): Promise<never> {
   await appendAudit(db(), {
-    actor: { userId: signedIn.user.id, label: signedIn.user.email },
+    actor: auditActorOf(signedIn.user),
     action: "auth.permission.denied",
     outcome: "denied",
     targetType: "route",

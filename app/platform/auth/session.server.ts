@@ -7,6 +7,7 @@ import { db, type DbOrTx } from "../db/client.server";
 import { sessions, users } from "../db/schema";
 import type { Role } from "./permissions";
 import { LAST_SEEN_RESOLUTION_MS, SESSION_POLICY, policyFor, sessionExpiry } from "./session-policy";
+import { openUserEmail } from "../crypto/personal-data.server";
 
 /*
  * Sessions as in Lucia's current guide: token = `<id>.<secret>`, both 120 random bits encoded in
@@ -82,7 +83,7 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
       session: sessions,
       user: {
         id: users.id,
-        email: users.email,
+        emailEnc: users.emailEnc,
         role: users.role,
         status: users.status,
         displayName: users.displayName,
@@ -106,7 +107,9 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
     await db().update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
     row.session.lastSeenAt = now;
   }
-  const { status: _status, ...user } = row.user;
+  const { status: _status, emailEnc, ...rest } = row.user;
+  // Decrypted for the pages that show it to its owner (account, contact form prefill), ADR 019.
+  const user = { ...rest, email: openUserEmail(emailEnc) };
   return {
     session: {
       id: row.session.id,

@@ -26,6 +26,8 @@ const envSchema = z.object({
   BASCULE_BLIND_INDEX_KEY: z.string().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Bascule <ne-pas-repondre@bascule.example>"),
+  /** Without SMTP_URL, write each e-mail as an .eml file under the data directory (default: demo mode only). */
+  MAIL_FILE_COPIES: booleanish.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Read by the logger itself (logger.server.ts); validated here so that a typo stops the boot.
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
@@ -74,6 +76,11 @@ export interface BasculeConfig {
   encryptionKeys: string | undefined;
   blindIndexKey: string | undefined;
   smtpUrl: string | undefined;
+  /**
+   * No relay: e-mails are written as `.eml` files under `<dataDir>/mail/` (which the demo mail
+   * viewer reads). On by default in demo mode only; otherwise mail waits, encrypted, in the outbox.
+   */
+  mailFileCopies: boolean;
   mailFrom: string;
   logLevel: Env["LOG_LEVEL"];
   metricsToken: string | undefined;
@@ -171,6 +178,7 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
     encryptionKeys: e.BASCULE_ENCRYPTION_KEYS,
     blindIndexKey: e.BASCULE_BLIND_INDEX_KEY,
     smtpUrl: e.SMTP_URL,
+    mailFileCopies: !e.SMTP_URL && (e.MAIL_FILE_COPIES ?? e.BASCULE_ENV === "demo"),
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

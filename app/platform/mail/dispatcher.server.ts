@@ -4,6 +4,7 @@ import { type PeriodicWorker, startPeriodicWorker } from "~/platform/jobs/period
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
 import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { mailOutbox } from "~/platform/db/schema";
+import { type MailContent, openMailContent, openMailRecipient } from "./outbox.server";
 import { scrubText } from "~/platform/observability/redact";
 import { MAX_ATTEMPTS, nextRetryDelayMs } from "./backoff";
 import type { MailTransport } from "./transports.server";
@@ -106,14 +107,15 @@ export async function dispatchDueMail(db: Db, transport: MailTransport, options:
       // Never send once the lease may have passed to another instance.
       if (!held.has(row.id) || clock().getTime() >= lease.getTime()) break;
       try {
+        const { to, content } = messageOf(row);
         await transport.send({
           id: row.id,
           messageId: row.messageId,
           from,
-          to: row.toAddress,
-          subject: row.subject,
-          text: row.textBody,
-          ...(row.htmlBody === null ? {} : { html: row.htmlBody }),
+          to,
+          subject: content.subject,
+          text: content.text,
+          ...(content.html === null ? {} : { html: content.html }),
           createdAt: row.createdAt,
         });
       } catch (err) {
@@ -139,7 +141,8 @@ export async function dispatchDueMail(db: Db, transport: MailTransport, options:
       held.delete(row.id);
       await db
         .update(mailOutbox)
-        .set({ status: "SENT", sentAt: now, lockedUntil: null, lastError: null })
+        // Sent: the content (links, codes) is erased; the row keeps metadata and the recipient's envelope.
+        .set({ status: "SENT", sentAt: now, lockedUntil: null, lastError: null, ...ERASED_CONTENT })
         .where(and(eq(mailOutbox.id, row.id), eq(mailOutbox.status, "PENDING")));
       result.sent++;
     }
@@ -147,6 +150,26 @@ export async function dispatchDueMail(db: Db, transport: MailTransport, options:
     clearInterval(renewal);
   }
   return result;
+}
+
+/** Everything a sent message no longer needs (the legacy clear columns included, ADR 019). */
+const ERASED_CONTENT = { contentEnc: null, legacySubject: null, legacyTextBody: null, legacyHtmlBody: null, legacyToAddress: null } as const;
+
+type OutboxRow = typeof mailOutbox.$inferSelect;
+
+/**
+ * Recipient and content of a claimed row. A row written before ADR 019 by an instance not yet
+ * upgraded still has its clear columns: it is sent from them (and they are erased once it is).
+ */
+function messageOf(row: OutboxRow): { to: string; content: MailContent } {
+  const to = row.recipientEnc ? openMailRecipient(row.recipientEnc) : row.legacyToAddress;
+  const content = row.contentEnc
+    ? openMailContent(row.contentEnc)
+    : row.legacyTextBody !== null
+      ? { subject: row.legacySubject ?? "", text: row.legacyTextBody, html: row.legacyHtmlBody }
+      : null;
+  if (!to || !content) throw new Error("outbox row without recipient or content");
+  return { to, content };
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
@@ -256,69 +279,102 @@ export async function outboxBacklog(db: DbOrTx, now: Date = new Date()): Promise
   };
 }
 
-export type OutboxListItem = Pick<
-  typeof mailOutbox.$inferSelect,
-  "id" | "createdAt" | "toAddress" | "subject" | "template" | "status" | "attempts" | "lastError"
->;
+/**
+ * Where the demo mail viewer finds the content of a message once the outbox erased it: the demo
+ * transport's `.eml` copy (demo mode only). Null when there is no copy.
+ */
+export type SentMailCopies = (message: { id: string; createdAt: Date }) => Promise<{ subject: string; text: string } | null>;
+
+export type OutboxListItem = Pick<OutboxRow, "id" | "createdAt" | "template" | "status" | "attempts" | "lastError"> & {
+  /** Decrypted for the viewer; null for a row whose recipient could not be read. */
+  toAddress: string | null;
+  /** Null once the content is erased (sent) and no demo copy exists. */
+  subject: string | null;
+};
 
 /** The latest messages, newest first, one page at a time (admin mail viewer). */
 export async function listOutboxMail(
   db: DbOrTx,
-  filter: { status?: MailStatus; page: number; pageSize: number },
+  filter: { status?: MailStatus; page: number; pageSize: number; copies?: SentMailCopies },
 ): Promise<{ items: OutboxListItem[]; hasNextPage: boolean }> {
   const rows = await db
-    .select({
-      id: mailOutbox.id,
-      createdAt: mailOutbox.createdAt,
-      toAddress: mailOutbox.toAddress,
-      subject: mailOutbox.subject,
-      template: mailOutbox.template,
-      status: mailOutbox.status,
-      attempts: mailOutbox.attempts,
-      lastError: mailOutbox.lastError,
-    })
+    .select()
     .from(mailOutbox)
     .where(filter.status ? eq(mailOutbox.status, filter.status) : undefined)
     .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id))
     .limit(filter.pageSize + 1)
     .offset((filter.page - 1) * filter.pageSize);
-  return { items: rows.slice(0, filter.pageSize), hasNextPage: rows.length > filter.pageSize };
+  const items = await Promise.all(
+    rows.slice(0, filter.pageSize).map(async (row) => {
+      const content = await contentOf(row, filter.copies);
+      return {
+        id: row.id,
+        createdAt: row.createdAt,
+        template: row.template,
+        status: row.status,
+        attempts: row.attempts,
+        lastError: row.lastError,
+        toAddress: recipientOf(row),
+        subject: content?.subject ?? null,
+      };
+    }),
+  );
+  return { items, hasNextPage: rows.length > filter.pageSize };
 }
 
-export type OutboxMail = Omit<typeof mailOutbox.$inferSelect, "htmlBody" | "lockedUntil" | "textBody"> & {
-  /** Null when the body is withheld. */
+function recipientOf(row: OutboxRow): string | null {
+  return row.recipientEnc ? openMailRecipient(row.recipientEnc) : row.legacyToAddress;
+}
+
+async function contentOf(row: OutboxRow, copies: SentMailCopies | undefined): Promise<{ subject: string; text: string } | null> {
+  if (row.contentEnc) return openMailContent(row.contentEnc);
+  if (row.legacyTextBody !== null) return { subject: row.legacySubject ?? "", text: row.legacyTextBody };
+  return copies ? copies({ id: row.id, createdAt: row.createdAt }) : null;
+}
+
+export type OutboxMail = Pick<
+  OutboxRow,
+  "id" | "messageId" | "template" | "status" | "attempts" | "nextAttemptAt" | "lastError" | "sentAt" | "createdAt"
+> & {
+  toAddress: string | null;
+  /** Null once erased after sending (and no demo copy exists). */
+  subject: string | null;
+  /** Null when the body is withheld or erased. */
   textBody: string | null;
+  /** The content was erased after sending (ADR 019). */
+  contentErased: boolean;
 };
 
 /**
  * One message for the admin mail viewer. Its text body carries one-time links (activation,
  * password reset), so it is revealed only on request, and each reveal is audited as
- * `admin.mail.viewed`. The HTML body is never returned.
+ * `admin.mail.viewed`. The HTML body is never returned. A sent message's content is erased from
+ * the outbox: in demo mode it is read back from the demo transport's copy (`copies`).
  */
 export async function readOutboxMail(
   db: DbOrTx,
   id: string,
-  options: { revealBody: boolean; actor: Actor; ipHash?: string | null },
+  options: { revealBody: boolean; actor: Actor; ipHash?: string | null; copies?: SentMailCopies },
 ): Promise<OutboxMail | undefined> {
-  const [row] = await db
-    .select({
-      id: mailOutbox.id,
-      messageId: mailOutbox.messageId,
-      toAddress: mailOutbox.toAddress,
-      subject: mailOutbox.subject,
-      textBody: mailOutbox.textBody,
-      template: mailOutbox.template,
-      status: mailOutbox.status,
-      attempts: mailOutbox.attempts,
-      nextAttemptAt: mailOutbox.nextAttemptAt,
-      lastError: mailOutbox.lastError,
-      sentAt: mailOutbox.sentAt,
-      createdAt: mailOutbox.createdAt,
-    })
-    .from(mailOutbox)
-    .where(eq(mailOutbox.id, id));
+  const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
   if (!row) return undefined;
-  if (!options.revealBody) return { ...row, textBody: null };
+  const content = await contentOf(row, options.copies);
+  const mail: OutboxMail = {
+    id: row.id,
+    messageId: row.messageId,
+    template: row.template,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    lastError: row.lastError,
+    sentAt: row.sentAt,
+    createdAt: row.createdAt,
+    toAddress: recipientOf(row),
+    subject: content?.subject ?? null,
+    textBody: null,
+    contentErased: !row.contentEnc && row.legacyTextBody === null,
+  };
+  if (!options.revealBody || !content) return mail;
   await appendAudit(db, {
     actor: options.actor,
     action: "admin.mail.viewed",
@@ -328,5 +384,5 @@ export async function readOutboxMail(
     ipHash: options.ipHash ?? null,
     details: { template: row.template },
   });
-  return row;
+  return { ...mail, textBody: content.text };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { simpleParser } from "mailparser";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { BasculeConfig } from "~/platform/config/env.server";
@@ -153,7 +154,31 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** SMTP when a relay is configured, otherwise the demo transport writing `.eml` files. */
-export function createTransportFromConfig(config: Pick<BasculeConfig, "smtpUrl" | "dataDir">): MailTransport {
-  return config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createDemoTransport(config.dataDir);
+/**
+ * SMTP when a relay is configured; otherwise the demo transport writing `.eml` files, only where
+ * file copies are allowed (demo mode, or MAIL_FILE_COPIES=true): a production or test instance never
+ * leaves clear copies of one-time links on disk behind anyone's back. Undefined: nothing delivers,
+ * messages wait encrypted in the outbox.
+ */
+export function createTransportFromConfig(config: Pick<BasculeConfig, "smtpUrl" | "dataDir" | "mailFileCopies">): MailTransport | undefined {
+  if (config.smtpUrl) return createSmtpTransport(config.smtpUrl);
+  return config.mailFileCopies ? createDemoTransport(config.dataDir) : undefined;
+}
+
+/**
+ * The demo mail viewer's reading of a sent message, whose content the outbox erased: its `.eml`
+ * copy under `${dataDir}/mail/`, parsed. Null when there is no copy (or it cannot be read).
+ */
+export function demoMailCopies(dataDir: string): (message: Pick<OutboundMessage, "id" | "createdAt">) => Promise<{ subject: string; text: string } | null> {
+  const directory = path.join(dataDir, "mail");
+  return async (message) => {
+    let raw: Buffer;
+    try {
+      raw = await fs.readFile(path.join(directory, demoMailFileName(message)));
+    } catch {
+      return null;
+    }
+    const parsed = await simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextLinks: true });
+    return { subject: parsed.subject ?? "", text: parsed.text ?? "" };
+  };
 }

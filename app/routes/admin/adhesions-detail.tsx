@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getSubscriptionDetail, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
 import { refusalSchema } from "~/features/subscriptions/schemas";
 import { ROLE_LABELS } from "~/features/subscriptions/format";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { FieldError, FormErrors } from "~/ui/form";
@@ -47,7 +47,7 @@ export async function action(args: Route.ActionArgs) {
   const id = z.uuid().safeParse(args.params.id);
   if (!id.success) notFound();
   const form = await readForm(args.request);
-  const by = { actor: { userId: user.id, label: user.email }, ipHash: ipHashOf(args.context) };
+  const by = { actor: auditActorOf(user), ipHash: ipHashOf(args.context) };
   if (form.get("intent") === "validate") {
     const outcome = await validateSubscription(db(), id.data, by);
     if (outcome.kind === "not-pending") return data({ result: undefined, error: "Cette adhésion n’est plus en attente : elle a déjà été traitée." }, { status: 409 });

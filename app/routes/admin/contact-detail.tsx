@@ -2,7 +2,7 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { changeContactStatus, readContactMessage } from "~/features/contact/contact-inbox.server";
 import { CATEGORY_LABELS, changeStatusSchema, CONTACT_STATUSES, STATUS_LABELS } from "~/features/contact/schemas";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { can } from "~/platform/auth/permissions";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
@@ -26,7 +26,7 @@ export async function loader(args: Route.LoaderArgs) {
   const { user } = await requirePermission(args, "contact:read");
   const id = messageId(args.params);
   const message = await readContactMessage(db(), id, {
-    actor: { userId: user.id, label: user.email },
+    actor: auditActorOf(user),
     ipHash: ipHashOf(args.context),
   });
   if (!message) throw data({ message: "Ce message est introuvable." }, { status: 404 });
@@ -52,7 +52,7 @@ export async function action(args: Route.ActionArgs) {
   const outcome = await changeContactStatus(db(), {
     id,
     to: parsed.data.status,
-    actor: { userId: user.id, label: user.email },
+    actor: auditActorOf(user),
     ipHash: ipHashOf(args.context),
   });
   if (outcome === "not-found") throw data({ message: "Ce message est introuvable." }, { status: 404 });

@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { can } from "~/platform/auth/permissions";
 import { config } from "~/platform/config/env.server";
 import { db } from "~/platform/db/client.server";
@@ -12,6 +12,7 @@ import {
   readOutboxMail,
   retryDeadMail,
 } from "~/platform/mail/dispatcher.server";
+import { demoMailCopies } from "~/platform/mail/transports.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import { StatusFilter } from "~/ui/status-filter";
 import type { Route } from "./+types/courriels";
@@ -56,16 +57,20 @@ export async function loader(args: Route.LoaderArgs) {
   if (!query.success) notFound();
   const { statut, page, id } = query.data;
   // Message bodies carry one-time activation and reset links: they are shown only when no relay
-  // is configured (demo mode), where this page is the only way to read them.
-  const demoMode = !config().smtpUrl;
+  // is configured and messages are kept as files (demo mode), where this page is the only way to
+  // read them. Sent messages are erased from the outbox (ADR 019): their file copy is read instead.
+  const cfg = config();
+  const demoMode = cfg.mailFileCopies;
+  const copies = demoMode ? demoMailCopies(cfg.dataDir) : undefined;
   const [backlog, list, selected] = await Promise.all([
     outboxBacklog(db()),
-    listOutboxMail(db(), { status: statut, page, pageSize: PAGE_SIZE }),
+    listOutboxMail(db(), { status: statut, page, pageSize: PAGE_SIZE, copies }),
     id
       ? readOutboxMail(db(), id, {
           revealBody: demoMode,
-          actor: { userId: user.id, label: user.email },
+          actor: auditActorOf(user),
           ipHash: ipHashOf(args.context),
+          copies,
         })
       : undefined,
   ]);
@@ -97,7 +102,7 @@ export async function action(args: Route.ActionArgs) {
   const retried = await retryDeadMail(
     db(),
     parsed.data.id,
-    { userId: user.id, label: user.email },
+    auditActorOf(user),
     { ipHash: ipHashOf(args.context) },
   );
   if (!retried) {
@@ -127,6 +132,9 @@ function formatAge(seconds: number): string {
 }
 
 const nf = new Intl.NumberFormat("fr-FR");
+
+/** Shown for the subject of a sent message: its content is erased once sent. */
+const ERASED = "(contenu effacé après l’envoi)";
 
 function RetryForm({ id, subject }: { id: string; subject: string }) {
   const navigation = useNavigation();
@@ -195,16 +203,16 @@ export default function MailViewer({ loaderData, actionData }: Route.ComponentPr
 
       {selected ? (
         <div className="mb-8">
-          <Card title={`Courriel : ${selected.subject}`}>
+          <Card title={`Courriel : ${selected.subject ?? selected.template}`}>
             <dl className="grid gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
               <dt className="font-medium">Date</dt>
               <dd>
                 <time dateTime={selected.createdAt.iso}>{selected.createdAt.label}</time>
               </dd>
               <dt className="font-medium">Destinataire</dt>
-              <dd className="break-all">{selected.toAddress}</dd>
+              <dd className="break-all">{selected.toAddress ?? "—"}</dd>
               <dt className="font-medium">Objet</dt>
-              <dd>{selected.subject}</dd>
+              <dd>{selected.subject ?? ERASED}</dd>
               <dt className="font-medium">Modèle</dt>
               <dd>
                 <code>{selected.template}</code>
@@ -243,7 +251,9 @@ export default function MailViewer({ loaderData, actionData }: Route.ComponentPr
             <h3 className="mt-6 mb-2 text-lg font-semibold text-brand-800">Contenu (texte)</h3>
             {selected.textBody === null ? (
               <p className="text-muted">
-                Le contenu des courriels n’est affiché qu’en mode démonstration : il contient des liens personnels à usage unique.
+                {selected.contentErased && !loaderData.demoMode
+                  ? "Le contenu d’un courriel est effacé dès son envoi : il contenait peut-être des liens personnels à usage unique."
+                  : "Le contenu des courriels n’est affiché qu’en mode démonstration : il contient des liens personnels à usage unique."}
               </p>
             ) : (
               <pre className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-slate-50 p-4 text-sm whitespace-pre-wrap break-words">
@@ -251,7 +261,7 @@ export default function MailViewer({ loaderData, actionData }: Route.ComponentPr
               </pre>
             )}
             <div className="mt-6 flex flex-wrap items-center gap-4">
-              {selected.status === "DEAD" && loaderData.canRetry ? <RetryForm id={selected.id} subject={selected.subject} /> : null}
+              {selected.status === "DEAD" && loaderData.canRetry ? <RetryForm id={selected.id} subject={selected.subject ?? selected.template} /> : null}
               <Link to={listHref(filter)}>Fermer ce courriel</Link>
             </div>
           </Card>
@@ -274,16 +284,16 @@ export default function MailViewer({ loaderData, actionData }: Route.ComponentPr
                 {m.createdAt.label}
               </time>,
               <span key="to" className="break-all">
-                {m.toAddress}
+                {m.toAddress ?? "—"}
               </span>,
               <Link key="subject" to={listHref(filter, { id: m.id })} aria-current={selected?.id === m.id ? "true" : undefined}>
-                {m.subject}
+                {m.subject ?? ERASED}
               </Link>,
               <code key="template">{m.template}</code>,
               STATUS_LABELS[m.status],
               m.attempts,
               m.lastError ?? "—",
-              m.status === "DEAD" && loaderData.canRetry ? <RetryForm key="retry" id={m.id} subject={m.subject} /> : "—",
+              m.status === "DEAD" && loaderData.canRetry ? <RetryForm key="retry" id={m.id} subject={m.subject ?? m.template} /> : "—",
             ])}
           />
         )}

@@ -1,5 +1,5 @@
 import { exportAuditCsv, parseAuditFilters } from "~/platform/audit/query.server";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/journal-csv";
 
@@ -8,7 +8,7 @@ export async function loader(args: Route.LoaderArgs) {
   const { user } = await requirePermission(args, "audit:read");
   const parsed = parseAuditFilters(new URL(args.request.url).searchParams);
   const { filename, body } = await exportAuditCsv(db(), parsed, {
-    actor: { userId: user.id, label: user.email },
+    actor: auditActorOf(user),
     ipHash: ipHashOf(args.context),
   });
   return new Response(body, {

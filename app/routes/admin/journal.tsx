@@ -2,7 +2,7 @@ import { Form, Link, useNavigation } from "react-router";
 import { canonicalJson } from "~/platform/audit/chain";
 import { latestAuditEntry, listAuditEntries, parseAuditFilters } from "~/platform/audit/query.server";
 import { describeAuditVerification, verifyAuditChainAs } from "~/platform/audit/verify.server";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { FieldError, SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
@@ -47,7 +47,7 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const { user } = await requirePermission(args, "audit:read");
   const result = await verifyAuditChainAs(db(), {
-    actor: { userId: user.id, label: user.email },
+    actor: auditActorOf(user),
     ipHash: ipHashOf(args.context),
   });
   return { ok: result.ok, message: describeAuditVerification(result) };

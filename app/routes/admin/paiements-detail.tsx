@@ -2,7 +2,7 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { CLAIM_STATUS_LABELS, type ClaimStatus } from "~/features/claims/member/claim-mail";
 import { isPaymentError, loadPaymentBatch, markBatchPaid } from "~/features/claims/payments/payments.server";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { SubmitButton } from "~/ui/form";
@@ -41,7 +41,7 @@ export async function action(args: Route.ActionArgs) {
   if (form.get("intent") !== "mark-paid") throw data({ message: "Action inconnue." }, { status: 400 });
   try {
     const result = await markBatchPaid(db(), args.params.batchId, {
-      actor: { userId: user.id, label: user.email },
+      actor: auditActorOf(user),
       ipHash: ipHashOf(args.context),
       now: new Date(),
     });

@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import { readPaymentFile } from "~/features/claims/payments/payments.server";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/paiements-fichier";
 
@@ -12,7 +12,7 @@ export async function loader(args: Route.LoaderArgs) {
   const notFound = () => data({ message: "Ce lot de virement est introuvable." }, { status: 404 });
   if (!UUID.test(args.params.batchId)) throw notFound();
   const file = await readPaymentFile(db(), args.params.batchId, {
-    actor: { userId: user.id, label: user.email },
+    actor: auditActorOf(user),
     ipHash: ipHashOf(args.context),
     now: new Date(),
   });

@@ -1,7 +1,7 @@
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { createPaymentBatch, isPaymentError, listPayableClaims, listPaymentBatches } from "~/features/claims/payments/payments.server";
 import { BATCH_STATUS_LABELS } from "~/features/claims/ui/staff-labels";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { config } from "~/platform/config/env.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
@@ -33,7 +33,7 @@ export async function action(args: Route.ActionArgs) {
   if (!debtor) return data({ error: DEBTOR_MISSING }, { status: 409 });
   try {
     const batch = await createPaymentBatch(db(), {
-      actor: { userId: user.id, label: user.email },
+      actor: auditActorOf(user),
       ipHash: ipHashOf(args.context),
       now: new Date(),
       debtor,

@@ -12,7 +12,7 @@ import {
   triageReasonLabel,
 } from "~/features/claims/email/triage.server";
 import { normalizeMemberNumber } from "~/platform/identifiers/identifiers";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { FieldError, FormErrors, SubmitButton } from "~/ui/form";
@@ -62,7 +62,7 @@ const ROLE_LABELS = { MEMBER: "adhérent", SPOUSE: "conjoint", CHILD: "enfant" }
 export async function loader(args: Route.LoaderArgs) {
   const { user } = await requirePermission(args, "claims:process");
   const id = emailId(args.params);
-  const email = await readInboundEmail(db(), id, { actor: { userId: user.id, label: user.email }, ipHash: ipHashOf(args.context) });
+  const email = await readInboundEmail(db(), id, { actor: auditActorOf(user), ipHash: ipHashOf(args.context) });
   if (!email) notFound();
   const url = new URL(args.request.url);
   // Step 1 of "attach": the handler looks the member up; the beneficiaries are listed for step 2.
@@ -101,7 +101,7 @@ export async function action(args: Route.ActionArgs) {
   const { user } = await requirePermission(args, "claims:process");
   const id = emailId(args.params);
   const form = await readForm(args.request, 8 * 1024);
-  const actor = { userId: user.id, label: user.email };
+  const actor = auditActorOf(user);
   const ipHash = ipHashOf(args.context);
   const intent = form.get("intent");
   if (intent === "dismiss") {

@@ -1,7 +1,7 @@
 import { data } from "react-router";
 import { attachmentDisposition } from "~/features/claims/member/documents";
 import { readInboundAttachment } from "~/features/claims/email/triage.server";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-courriels-piece";
 
@@ -17,7 +17,7 @@ export async function loader(args: Route.LoaderArgs) {
   const index = Number(args.params.index);
   if (!UUID.test(args.params.id) || !Number.isInteger(index) || index < 0 || index > 100) throw notFound();
   const file = await readInboundAttachment(db(), args.params.id, index, {
-    actor: { userId: user.id, label: user.email },
+    actor: auditActorOf(user),
     ipHash: ipHashOf(args.context),
     now: new Date(),
   });

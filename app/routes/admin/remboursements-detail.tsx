@@ -25,7 +25,7 @@ import {
   type ReviewIntent,
 } from "~/features/claims/ui/review-forms";
 import { CHANNEL_LABELS, DOCUMENT_KIND_LABELS, fileSizeLabel, reasonLabel } from "~/features/claims/ui/staff-labels";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
@@ -70,7 +70,7 @@ export async function action(args: Route.ActionArgs) {
   if (!isIntent(intent)) throw data({ message: "Action inconnue." }, { status: 400 });
   const claim = await loadClaimReview(db(), number);
   if (!claim) throw data({ message: "Cette demande de remboursement est introuvable." }, { status: 404 });
-  const ctx = { actor: { userId: user.id, label: user.email }, ipHash: ipHashOf(args.context), now: new Date() };
+  const ctx = { actor: auditActorOf(user), ipHash: ipHashOf(args.context), now: new Date() };
   const toQueue = (notice: string) => redirect(`/admin/remboursements?ok=${notice}&n=${claim.number}`);
 
   if (intent === "key-in") {

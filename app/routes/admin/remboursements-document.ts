@@ -2,7 +2,7 @@ import { data } from "react-router";
 import { isClaimNumber } from "~/features/claims/member/claim-number";
 import { attachmentDisposition } from "~/features/claims/member/documents";
 import { readClaimDocumentForStaff } from "~/features/claims/review/claim-review.server";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import type { Route } from "./+types/remboursements-document";
 
@@ -20,7 +20,7 @@ export async function loader(args: Route.LoaderArgs) {
   const doc = await readClaimDocumentForStaff(
     db(),
     { number, documentId },
-    { actor: { userId: user.id, label: user.email }, ipHash: ipHashOf(args.context), now: new Date() },
+    { actor: auditActorOf(user), ipHash: ipHashOf(args.context), now: new Date() },
   );
   if (!doc) throw notFound();
   return new Response(new Uint8Array(doc.bytes), {

@@ -35,7 +35,7 @@ import { ChoiceGroup } from "~/ui/form-controls";
 import { LaggardInstances, propagationSentence } from "~/features/switchboard/ui/propagation-summary";
 import { REQUEST_STATUS_LABELS, ReopenRequestCard } from "~/features/switchboard/ui/reopen-request-card";
 import { STATE_LABELS, StateBadge } from "~/features/switchboard/ui/state-badge";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { can, type Permission } from "~/platform/auth/permissions";
 import { config } from "~/platform/config/env.server";
 import { db } from "~/platform/db/client.server";
@@ -118,7 +118,7 @@ export async function action(args: Route.ActionArgs) {
   const intent = form.get("intent");
   if (!isIntent(intent)) throw data({ message: "Action inconnue." }, { status: 400 });
   const { user } = await requirePermission(args, INTENT_PERMISSIONS[intent]);
-  const actor = { userId: user.id, label: user.email };
+  const actor = auditActorOf(user);
   const ipHash = ipHashOf(args.context);
   const back = (notice: string, version?: number) =>
     redirect(`/admin/services/${key}?ok=${notice}${version === undefined ? "" : `&version=${version}`}`);

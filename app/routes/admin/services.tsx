@@ -26,7 +26,7 @@ import { ImpactPreview } from "~/features/switchboard/ui/impact-preview";
 import { LaggardInstances, propagationSentence } from "~/features/switchboard/ui/propagation-summary";
 import { STATE_LABELS, StateBadge } from "~/features/switchboard/ui/state-badge";
 import type { ImpactPreviewView, ReopenSummaryView, ServiceRowView } from "~/features/switchboard/ui/view-types";
-import { ipHashOf, requirePermission } from "~/platform/auth/guards.server";
+import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm } from "~/platform/http/form.server";
 import { FormErrors, SubmitButton } from "~/ui/form";
@@ -59,7 +59,7 @@ export async function action(args: Route.ActionArgs) {
   if ((intent !== "preview" && intent !== "apply") || (change !== "services" && change !== "profile")) {
     throw data({ message: "Action inconnue." }, { status: 400 });
   }
-  const actor = { userId: user.id, label: user.email };
+  const actor = auditActorOf(user);
   const ipHash = ipHashOf(args.context);
 
   // Step 1 (`preview`) shows the impact; step 2 (`apply`) posts the same values again.

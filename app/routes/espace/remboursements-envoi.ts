@@ -11,7 +11,7 @@ import type { Route } from "./+types/remboursements-envoi";
 export async function action(args: Route.ActionArgs) {
   const signedIn = await requireMember(args);
   const outcome = await processClaimPost(db(), args.request, {
-    member: { userId: signedIn.user.id, email: signedIn.user.email, personId: signedIn.personId },
+    member: { userId: signedIn.user.id, displayName: signedIn.user.displayName, personId: signedIn.personId },
     now: new Date(),
     ipHash: ipHashOf(args.context),
   });

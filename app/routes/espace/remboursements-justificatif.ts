@@ -19,7 +19,7 @@ export async function loader(args: Route.LoaderArgs) {
   if (!isClaimNumber(number) || !UUID.test(documentId)) return notFound();
   const doc = await getMemberClaimDocument(
     db(),
-    { userId: signedIn.user.id, email: signedIn.user.email, personId: signedIn.personId },
+    { userId: signedIn.user.id, displayName: signedIn.user.displayName, personId: signedIn.personId },
     number,
     documentId,
     ipHashOf(args.context),

@@ -1,3 +1,4 @@
+import { sealPersonContact, sealUserEmail } from "~/platform/crypto/personal-data.server";
 import { randomBytes } from "node:crypto";
 import type { InspectedDocument } from "~/features/claims/member/documents";
 import type { SubmitClaimInput } from "~/features/claims/member/submit-claim.server";
@@ -36,6 +37,8 @@ export async function createHousehold(db: Db, options: { formula?: FormulaCode; 
     .insert(contracts)
     .values({ number: `CT-${unique()}`, kind: "INDIVIDUAL", status: "ACTIVE", formulaId: ids.get(options.formula ?? "F2")!, startDate, departement: "83" })
     .returning();
+  const memberEmail = `camille.${unique()}@exemple.fr`;
+  const accountEmail = `compte.${unique()}@exemple.fr`;
   const base = { contractId: contract!.id, coveredFrom: startDate, lastName: "Essai" };
   const [member] = await db
     .insert(persons)
@@ -47,7 +50,7 @@ export async function createHousehold(db: Db, options: { formula?: FormulaCode; 
       birthDate: "1980-05-17",
       nirEnc: encryptField("persons.nir", "280058312345678"),
       nirHint: "280052",
-      email: `camille.${unique()}@exemple.fr`,
+      ...sealPersonContact({ email: memberEmail }),
     })
     .returning();
   const [spouse] = await db
@@ -60,9 +63,16 @@ export async function createHousehold(db: Db, options: { formula?: FormulaCode; 
     .returning();
   const [user] = await db
     .insert(users)
-    .values({ email: `compte.${unique()}@exemple.fr`, role: "MEMBER", displayName: "Camille Essai", personId: member!.id })
+    .values({ ...sealUserEmail(accountEmail), role: "MEMBER", displayName: "Camille Essai", personId: member!.id })
     .returning();
-  return { contract: contract!, member: member!, spouse: spouse!, child: child!, user: user!, memberRef: { userId: user!.id, email: user!.email, personId: member!.id } };
+  return {
+    contract: contract!,
+    member: { ...member!, email: memberEmail },
+    spouse: spouse!,
+    child: child!,
+    user: { ...user!, email: accountEmail },
+    memberRef: { userId: user!.id, displayName: user!.displayName, personId: member!.id },
+  };
 }
 
 const encoder = new TextEncoder();
@@ -104,7 +114,7 @@ export const onlineClaim = (h: Household, documents: readonly InspectedDocument[
   contractId: h.contract.id,
   beneficiaryId: h.member.id,
   submittedByUserId: h.user.id,
-  actor: { userId: h.user.id, label: h.user.email },
+  actor: { userId: h.user.id, label: h.user.displayName },
   lines: [gpLine()],
   invoiceNumber: null,
   documents,

@@ -1,3 +1,4 @@
+import { sealPersonContact, sealUserEmail } from "~/platform/crypto/personal-data.server";
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "~/platform/auth/password.server";
 import { encryptField } from "~/platform/crypto/keyring.server";
@@ -13,6 +14,7 @@ const hashed = () => (passwordHash ??= hashPassword(TEST_PASSWORD));
 const unique = () => randomBytes(4).toString("hex");
 
 export async function createMemberPerson(db: Db, overrides: { memberNumber?: string; birthDate?: string; email?: string } = {}) {
+  const email = overrides.email ?? `camille.${unique()}@exemple.fr`;
   const [formula] = await db
     .insert(formulas)
     .values({ code: `T${unique()}`, name: "Test", description: "Formule de test", tariffMultiplierPermille: 1000, validFrom: "2024-01-01" })
@@ -32,21 +34,22 @@ export async function createMemberPerson(db: Db, overrides: { memberNumber?: str
       birthDate: overrides.birthDate ?? "1980-05-17",
       nirEnc: encryptField("persons.nir", "180058312345678"),
       nirHint: "180057",
-      email: overrides.email ?? `camille.${unique()}@exemple.fr`,
+      ...sealPersonContact({ email }),
       coveredFrom: "2024-01-01",
     })
     .returning();
-  return person!;
+  return { ...person!, email };
 }
 
 export async function createUser(
   db: Db,
   input: { role: "MEMBER" | "CLAIMS_HANDLER" | "ADMIN"; email?: string; withTotp?: boolean; personId?: string },
 ) {
+  const email = (input.email ?? `user.${unique()}@exemple.fr`).trim().toLowerCase();
   const [user] = await db
     .insert(users)
     .values({
-      email: input.email ?? `user.${unique()}@exemple.fr`,
+      ...sealUserEmail(email),
       role: input.role,
       displayName: "Camille Testeur",
       personId: input.personId ?? null,
@@ -55,5 +58,5 @@ export async function createUser(
       totpKeyEnc: input.withTotp ? encryptField("users.totp_key", TEST_TOTP_BASE32) : null,
     })
     .returning();
-  return user!;
+  return { ...user!, email };
 }

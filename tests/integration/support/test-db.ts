@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase, setDatabase } from "~/platform/db/client.server";
 import { afterMigrate } from "~/after-migrate.server";
-import { applyMigrations } from "~/platform/db/migrate.server";
+import { type AfterMigrate, applyMigrations } from "~/platform/db/migrate.server";
 import { parseKeyring, setKeyring } from "~/platform/crypto/keyring.server";
 
 /**
@@ -16,7 +16,8 @@ export const TEST_KEYRING = parseKeyring(
   Buffer.alloc(32, 9).toString("base64"),
 );
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `afterMigrate`: the hook run after the migrations (default: the application's, app/after-migrate.server.ts). */
+export async function createTestDatabase(options: { afterMigrate?: AfterMigrate } = {}): Promise<TestDatabase> {
   setKeyring(TEST_KEYRING);
   const url = process.env.TEST_DATABASE_URL;
   let handle: DatabaseHandle;
@@ -41,7 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     handle = await openDatabase({ inMemory: true });
     dispose = () => handle.close();
   }
-  await applyMigrations(handle, afterMigrate);
+  await applyMigrations(handle, options.afterMigrate ?? afterMigrate);
   setDatabase(handle);
   return {
     ...handle,

@@ -23,6 +23,7 @@ import {
 } from "./email-parse";
 import { submitClaim, type SubmittedClaim } from "../member/submit-claim.server";
 import { formatEuros } from "~/platform/format/euros";
+import { emailIndex, openPersonContact, sealInboundSender } from "~/platform/crypto/personal-data.server";
 
 /*
  * Claims received by e-mail (ADR 008). Exactly-once over an at-least-once mailbox:
@@ -98,27 +99,39 @@ const personColumns = {
   contractId: persons.contractId,
   firstName: persons.firstName,
   lastName: persons.lastName,
-  email: persons.email,
+  emailEnc: persons.emailEnc,
+  phoneEnc: persons.phoneEnc,
 };
 
-/** What the database knows about the sender (file or account address) and the subject's reference. */
+function intakePerson(row: { id: string; contractId: string; firstName: string; lastName: string; emailEnc: string | null; phoneEnc: string | null }): IntakePerson {
+  const { emailEnc, phoneEnc, ...rest } = row;
+  return { ...rest, email: openPersonContact({ emailEnc, phoneEnc }).email };
+}
+
+/**
+ * What the database knows about the sender (file or account address) and the subject's reference.
+ * The sender is matched on the shared e-mail blind index (normalised address), never in clear.
+ */
 async function lookupIntake(db: DbOrTx, sender: string | null, memberNumber: string | null): Promise<IntakeLookup> {
-  const senderPersons: IntakePerson[] = sender
-    ? await db
-        .select(personColumns)
-        .from(persons)
-        .where(
-          or(
-            sql`lower(${persons.email}) = ${sender}`,
-            inArray(
-              persons.id,
-              db
-                .select({ id: sql<string>`${users.personId}` })
-                .from(users)
-                .where(and(sql`lower(${users.email}) = ${sender}`, eq(users.role, "MEMBER"), eq(users.status, "ACTIVE"))),
+  const senderIndex = sender ? emailIndex(sender) : null;
+  const senderPersons: IntakePerson[] = senderIndex
+    ? (
+        await db
+          .select(personColumns)
+          .from(persons)
+          .where(
+            or(
+              eq(persons.emailBidx, senderIndex),
+              inArray(
+                persons.id,
+                db
+                  .select({ id: sql<string>`${users.personId}` })
+                  .from(users)
+                  .where(and(eq(users.emailBidx, senderIndex), eq(users.role, "MEMBER"), eq(users.status, "ACTIVE"))),
+              ),
             ),
-          ),
-        )
+          )
+      ).map(intakePerson)
     : [];
   let referenced: IntakeLookup["referenced"] = null;
   if (memberNumber) {
@@ -130,7 +143,7 @@ async function lookupIntake(db: DbOrTx, sender: string | null, memberNumber: str
     if (subscriber) {
       referenced = {
         contractId: subscriber.contractId,
-        persons: await db.select(personColumns).from(persons).where(eq(persons.contractId, subscriber.contractId)),
+        persons: (await db.select(personColumns).from(persons).where(eq(persons.contractId, subscriber.contractId))).map(intakePerson),
       };
     }
   }
@@ -194,7 +207,7 @@ export async function ingestMessage(db: DbOrTx, message: MailboxMessage, context
         mailbox: context.mailbox,
         uidValidity: context.uidValidity,
         uid: message.uid,
-        fromAddress: sender,
+        ...sealInboundSender(sender),
         subject,
         receivedAt,
         sizeBytes: message.size,

@@ -8,6 +8,7 @@ import { DOCUMENT_KIND_LABELS } from "../member/documents";
 import { RAW_MESSAGE_PURPOSE } from "./email-intake.server";
 import { htmlToText, inspectAttachments, parseClaimEmail, TRIAGE_REASONS, type TriageReason } from "./email-parse";
 import { submitClaim } from "../member/submit-claim.server";
+import { openInboundSender } from "~/platform/crypto/personal-data.server";
 
 /*
  * The triage queue of the e-mail intake: messages no rule could attach to a member with certainty.
@@ -39,7 +40,7 @@ export async function listInboundEmails(db: DbOrTx, options: { status: InboundSt
     .select({
       id: inboundClaimEmails.id,
       receivedAt: inboundClaimEmails.receivedAt,
-      fromAddress: inboundClaimEmails.fromAddress,
+      fromEnc: inboundClaimEmails.fromEnc,
       subject: inboundClaimEmails.subject,
       triageReason: inboundClaimEmails.triageReason,
       attachmentCount: inboundClaimEmails.attachmentCount,
@@ -52,7 +53,8 @@ export async function listInboundEmails(db: DbOrTx, options: { status: InboundSt
     .orderBy(options.status === "TRIAGE" ? asc(inboundClaimEmails.receivedAt) : desc(inboundClaimEmails.receivedAt))
     .limit(options.pageSize + 1)
     .offset((options.page - 1) * options.pageSize);
-  return { items: rows.slice(0, options.pageSize), hasNextPage: rows.length > options.pageSize };
+  const items = rows.slice(0, options.pageSize).map(({ fromEnc, ...row }) => ({ ...row, fromAddress: openInboundSender({ fromEnc }) }));
+  return { items, hasNextPage: rows.length > options.pageSize };
 }
 
 export async function inboundCounts(db: DbOrTx): Promise<Record<InboundStatus, number>> {
@@ -125,7 +127,7 @@ export async function readInboundEmail(db: DbOrTx, id: string, context: Context)
     id: email.id,
     status: email.status,
     messageId: email.messageId,
-    fromAddress: email.fromAddress,
+    fromAddress: openInboundSender(email),
     subject: email.subject,
     receivedAt: email.receivedAt,
     sizeBytes: email.sizeBytes,

@@ -21,7 +21,7 @@ import { parisDateOf } from "~/platform/time/paris";
  * starts from the signed-in member's own contract: another contract's claim is simply not found.
  */
 
-export type MemberRef = { userId: string; email: string; personId: string };
+export type MemberRef = { userId: string; displayName: string; personId: string };
 
 /** The member's contract and the people it covers, for the form's beneficiary choice. */
 export async function getMemberClaimSetup(db: Db, personId: string) {
@@ -118,7 +118,7 @@ export async function fileClaimOnline(
         contractId,
         beneficiaryId: input.form.beneficiaryId,
         submittedByUserId: input.member.userId,
-        actor: { userId: input.member.userId, label: input.member.email },
+        actor: { userId: input.member.userId, label: input.member.displayName },
         lines: [input.form.line],
         invoiceNumber: input.form.invoiceNumber,
         documents: input.files,
@@ -299,7 +299,7 @@ export async function getMemberClaimDocument(db: Db, member: MemberRef, number: 
   if (!doc) return null;
   const bytes = decryptDocumentContent(doc.contentEnc);
   await appendAudit(db, {
-    actor: { userId: member.userId, label: member.email },
+    actor: { userId: member.userId, label: member.displayName },
     action: "claims.document.downloaded",
     outcome: "success",
     targetType: "claim-document",

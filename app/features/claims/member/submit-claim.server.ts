@@ -13,6 +13,7 @@ import { formatClaimNumber } from "./claim-number";
 import type { InspectedDocument } from "./documents";
 import { documentFileHash, storeClaimDocuments } from "./documents.server";
 import type { AdjudicationResult, Channel, ClaimLineInput, ReviewReason } from "../engine/types";
+import { memberAddress } from "~/platform/crypto/personal-data.server";
 
 /*
  * Recording a claim, whatever its channel: the beneficiary's row is locked so that two claims of
@@ -247,8 +248,8 @@ async function claimRecipient(tx: DbOrTx, claimId: string) {
       number: claims.number,
       amcCents: claims.amcCents,
       beneficiaryFirstName: persons.firstName,
-      personEmail: subscriber.email,
-      accountEmail: users.email,
+      personEmailEnc: subscriber.emailEnc,
+      accountEmailEnc: users.emailEnc,
     })
     .from(claims)
     .innerJoin(persons, eq(persons.id, claims.beneficiaryId))
@@ -256,7 +257,7 @@ async function claimRecipient(tx: DbOrTx, claimId: string) {
     .leftJoin(users, and(eq(users.personId, subscriber.id), eq(users.status, "ACTIVE")))
     .where(eq(claims.id, claimId))
     .limit(1);
-  const to = row?.accountEmail ?? row?.personEmail;
+  const to = row ? memberAddress(row) : null;
   if (!row || !to) return null;
   return { to, number: row.number, amcCents: row.amcCents, beneficiaryFirstName: row.beneficiaryFirstName };
 }

@@ -238,9 +238,9 @@ function selectBatches(db: DbOrTx) {
       transactionCount: paymentBatches.transactionCount,
       controlSumCents: paymentBatches.controlSumCents,
       createdAt: paymentBatches.createdAt,
-      createdBy: creator.email,
+      createdBy: creator.displayName,
       paidAt: paymentBatches.paidAt,
-      paidBy: payer.email,
+      paidBy: payer.displayName,
     })
     .from(paymentBatches)
     .leftJoin(creator, eq(creator.id, paymentBatches.createdByUserId))

@@ -104,7 +104,7 @@ export async function loadClaimReview(db: DbOrTx, number: string): Promise<Claim
   const c = row.claim;
   const [lines, documents, events] = await Promise.all([
     db
-      .select({ line: claimLines, adjustedBy: users.email })
+      .select({ line: claimLines, adjustedBy: users.displayName })
       .from(claimLines)
       .leftJoin(users, eq(users.id, claimLines.adjustedByUserId))
       .where(eq(claimLines.claimId, c.id))

@@ -13,6 +13,7 @@ import { recordClaimEvent } from "../member/submit-claim.server";
 import type { ClaimLineInput } from "../engine/types";
 import { formatEuros } from "~/platform/format/euros";
 import { OPEN_STATUSES, maxLineAmcCents, ReviewError, STATUS_FROM_LABEL } from "./review-status";
+import { memberAddress } from "~/platform/crypto/personal-data.server";
 
 /*
  * The decisions on a claim under review — key in the figures of an e-mail claim, approve, adjust a
@@ -216,12 +217,12 @@ async function mailAdjustment(
   now: Date,
 ): Promise<void> {
   const [member] = await tx
-    .select({ personEmail: persons.email, accountEmail: users.email })
+    .select({ personEmailEnc: persons.emailEnc, accountEmailEnc: users.emailEnc })
     .from(persons)
     .leftJoin(users, and(eq(users.personId, persons.id), eq(users.status, "ACTIVE")))
     .where(and(eq(persons.contractId, input.contractId), eq(persons.role, "MEMBER")))
     .limit(1);
-  const to = member?.accountEmail ?? member?.personEmail;
+  const to = member ? memberAddress(member) : null;
   if (!to) return;
   const link = `${config().publicOrigin}/espace/remboursements/${input.number}`;
   await enqueueMail(

@@ -14,8 +14,11 @@ export const users = pgTable(
   "users",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    /** Always stored lower-cased and trimmed. */
-    email: text("email").notNull().unique(),
+    /** The sign-in address, encrypted, and its blind index (normalised: trimmed, lower-cased), unique (ADR 019). */
+    emailEnc: text("email_enc"),
+    emailBidx: text("email_bidx").unique(),
+    /** Before ADR 019: the clear address, emptied by the boot-time conversion, never written. */
+    legacyEmail: text("email").unique(),
     role: userRole("role").notNull(),
     status: userStatus("status").notNull().default("ACTIVE"),
     displayName: text("display_name").notNull(),
@@ -69,7 +72,10 @@ export const authTokens = pgTable(
     tokenHash: text("token_hash").notNull().unique(),
     userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
     personId: uuid("person_id").references(() => persons.id, { onDelete: "cascade" }),
-    email: text("email").notNull(),
+    /** The address the token was sent to, encrypted (ADR 019). */
+    emailEnc: text("email_enc"),
+    /** Before ADR 019: the clear address, emptied by the boot-time conversion, never written. */
+    legacyEmail: text("email"),
     expiresAt: ts("expires_at").notNull(),
     usedAt: ts("used_at"),
     createdAt: createdAt(),

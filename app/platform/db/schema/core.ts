@@ -152,8 +152,13 @@ export const persons = pgTable(
     nirHolderPersonId: uuid("nir_holder_person_id"),
     birthRank: smallint("birth_rank"),
     idNumberEnc: text("id_number_enc"), // national ID card / passport number, encrypted
-    email: text("email"),
-    phone: text("phone"),
+    /** E-mail address and phone number, encrypted (ADR 019); the address has the shared e-mail blind index. */
+    emailEnc: text("email_enc"),
+    emailBidx: text("email_bidx"),
+    phoneEnc: text("phone_enc"),
+    /** Before ADR 019: clear values, emptied by the boot-time conversion (personal-data-conversion), never written. */
+    legacyEmail: text("email"),
+    legacyPhone: text("phone"),
     addressLine: text("address_line"),
     postcode: text("postcode"),
     city: text("city"),
@@ -165,7 +170,7 @@ export const persons = pgTable(
   (t) => [
     index("persons_contract").on(t.contractId),
     uniqueIndex("persons_nir_bidx").on(t.nirBidx),
-    index("persons_email").on(sql`lower(${t.email})`),
+    index("persons_email_bidx").on(t.emailBidx),
     check(
       "persons_nir_or_holder",
       sql`${t.nirEnc} IS NOT NULL OR (${t.nirHolderPersonId} IS NOT NULL AND ${t.birthRank} IS NOT NULL)`,

@@ -34,8 +34,11 @@ export const inboundClaimEmails = pgTable(
     mailbox: text("mailbox").notNull(),
     uidValidity: bigint("uid_validity", { mode: "number" }).notNull(),
     uid: bigint("uid", { mode: "number" }).notNull(),
-    /** Sender address, lower-case, as parsed from the From header (empty when none). */
-    fromAddress: text("from_address").notNull(),
+    /** Sender address as parsed from the From header, encrypted (null when none), with the shared e-mail blind index (ADR 019). */
+    fromEnc: text("from_enc"),
+    fromBidx: text("from_bidx"),
+    /** Before ADR 019: the clear address, emptied by the boot-time conversion, never written. */
+    legacyFromAddress: text("from_address"),
     subject: text("subject").notNull(),
     /** Date the server received the message (INTERNALDATE), else its Date header. */
     receivedAt: ts("received_at").notNull(),

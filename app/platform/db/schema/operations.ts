@@ -18,7 +18,10 @@ export const auditLog = pgTable(
     seq: bigint("seq", { mode: "number" }),
     at: ts("at").notNull(),
     actorUserId: uuid("actor_user_id"),
-    /** Human-readable actor: e-mail of a user, "system", "cli:<email>". */
+    /**
+     * Human-readable actor: a user's display name (the user is `actorUserId`), "system",
+     * "cli:<name>", "anonyme". Entries written before ADR 019 may carry an e-mail address.
+     */
     actorLabel: text("actor_label").notNull(),
     action: text("action").notNull(), // e.g. "auth.login.succeeded"
     outcome: text("outcome").notNull(), // "success" | "failure" | "denied"
@@ -49,10 +52,16 @@ export const mailOutbox = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     /** Stable Message-ID so that a retry after an unknown outcome can be deduplicated. */
     messageId: text("message_id").notNull().unique(),
-    toAddress: text("to_address").notNull(),
-    subject: text("subject").notNull(),
-    textBody: text("text_body").notNull(),
-    htmlBody: text("html_body"),
+    /** The recipient, encrypted, kept after sending (the mail viewer shows it), with the shared e-mail blind index. */
+    recipientEnc: text("recipient_enc"),
+    recipientBidx: text("recipient_bidx"),
+    /** Subject and bodies, encrypted together (they carry one-time links and codes); erased once sent (ADR 019). */
+    contentEnc: text("content_enc"),
+    /** Before ADR 019: clear recipient, subject and bodies, emptied by the boot-time conversion, never written. */
+    legacyToAddress: text("to_address"),
+    legacySubject: text("subject"),
+    legacyTextBody: text("text_body"),
+    legacyHtmlBody: text("html_body"),
     /** Template key, for the admin mail viewer ("auth.password-reset"…). */
     template: text("template").notNull(),
     status: mailStatus("status").notNull().default("PENDING"),
@@ -63,7 +72,7 @@ export const mailOutbox = pgTable(
     sentAt: ts("sent_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("mail_outbox_due").on(t.status, t.nextAttemptAt)],
+  (t) => [index("mail_outbox_due").on(t.status, t.nextAttemptAt), index("mail_outbox_recipient").on(t.recipientBidx)],
 );
 
 // ---------------------------------------------------------------------------------------------

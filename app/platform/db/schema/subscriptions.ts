@@ -32,6 +32,16 @@ export type SubscriptionQuoteSnapshot = {
   chosenFormulaCode: string | null;
 };
 
+export type SubscriptionDraftAddress = { addressLine: string; addressLine2: string; postcode: string; city: string; email: string; phone: string };
+
+/*
+ * As stored (ADR 019): the e-mail address and phone number never in clear, but encrypted under
+ * `subscription_drafts.email` / `subscription_drafts.phone` (features/subscriptions/draft-storage).
+ */
+export type StoredQuoteSnapshot = Omit<SubscriptionQuoteSnapshot, "email"> & { emailEnc: string };
+export type StoredDraftAddress = Omit<SubscriptionDraftAddress, "email" | "phone"> & { emailEnc: string; phoneEnc: string };
+export type StoredDraftData = Omit<SubscriptionDraftData, "address"> & { address?: StoredDraftAddress };
+
 /** Per-step answers. NIRs appear only encrypted (`nirEnc`) with their hint. */
 export type SubscriptionDraftData = {
   formulaCode?: string;
@@ -46,7 +56,7 @@ export type SubscriptionDraftData = {
     /** Index (in the quote's person list) of the parent whose number covers this child. */
     coveredByIndex: number | null;
   }[];
-  address?: { addressLine: string; addressLine2: string; postcode: string; city: string; email: string; phone: string };
+  address?: SubscriptionDraftAddress;
   bank?: { accountHolder: string; bic: string; mandateAcceptedAt: string };
   documents?: {
     startDate: string;
@@ -63,9 +73,9 @@ export const subscriptionDrafts = pgTable(
     /** Plain uuid: the quote may be purged once expired, the snapshot below keeps what matters. */
     quoteId: uuid("quote_id").notNull(),
     quoteReference: text("quote_reference").notNull(),
-    quote: jsonb("quote").$type<SubscriptionQuoteSnapshot>().notNull(),
+    quote: jsonb("quote").$type<StoredQuoteSnapshot>().notNull(),
     currentStep: text("current_step").notNull(),
-    data: jsonb("data").$type<SubscriptionDraftData>().notNull().default({}),
+    data: jsonb("data").$type<StoredDraftData>().notNull().default({}),
     status: subscriptionStatus("status").notNull().default("DRAFT"),
     ibanEnc: text("iban_enc"),
     ibanBidx: text("iban_bidx"),
