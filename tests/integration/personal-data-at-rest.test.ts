@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { completeActivation, requestActivation } from "~/features/accounts/activate-account.server";
 import { loginWithPassword } from "~/features/accounts/login.server";
 import { completePasswordReset, requestPasswordReset } from "~/features/accounts/reset-password.server";
-import { ingestMessage } from "~/features/claims/email-intake.server";
+import { ingestMessage } from "~/features/claims/email/email-intake.server";
 import { solvePow } from "~/features/contact/pow-client";
 import { encodePowPayload } from "~/features/contact/proof-of-work";
 import { createContactChallenge } from "~/features/contact/proof-of-work.server";

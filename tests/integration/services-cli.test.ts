@@ -1,3 +1,4 @@
+import { loadOrCreateDemoKeyring, setKeyring } from "~/platform/crypto/keyring.server";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -71,6 +72,8 @@ describe(`npm run services (${onPostgres ? "PostgreSQL" : "PGlite, server stoppe
       await applyMigrations(handle, afterMigrate);
       await handle.close();
     }
+    // The CLI reads the demo keys of its data directory: addresses are written under the same ones.
+    setKeyring(loadOrCreateDemoKeyring(dataDir));
     await withDb(async (db) => {
       await ensureServiceRows(db);
       const admin = await createUser(db, { role: "ADMIN" });
