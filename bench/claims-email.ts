@@ -16,6 +16,7 @@ import { onCleanup, runBenchmark } from "./lib/cleanup";
 import { createBenchDatabase } from "./lib/postgres";
 import { median } from "./lib/report";
 import { gitState, writeResult } from "./lib/results";
+import { pdfDocument } from "../tests/support/documents";
 
 /*
  * E-mail fallback: 1,000 messages in the claims mailbox, ingested with 0 loss and 0 duplicates
@@ -65,7 +66,7 @@ const IMAP_URL = process.env.BENCH_IMAP_URL || process.env.IMAP_TEST_URL;
 type Member = { email: string; memberNumber: string };
 
 function pdfInvoice(): Buffer {
-  return Buffer.concat([Buffer.from("%PDF-1.4\n% facture\n"), randomBytes(60 * 1024), Buffer.from("\n%%EOF\n")]);
+  return Buffer.from(pdfDocument(`facture ${randomBytes(8).toString("hex")}`, 60 * 1024));
 }
 
 async function compose(mail: { from: string; subject: string; text: string; attachments: { filename: string; content: Buffer }[] }): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import { fork } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -13,6 +13,7 @@ import { startBascule } from "./lib/processes";
 import { median } from "./lib/report";
 import { gitState, writeResult } from "./lib/results";
 import { parisDateOf } from "~/platform/time/paris";
+import { pdfDocument } from "../tests/support/documents";
 
 /*
  * End-to-end online claim submission: 20 members, each signed in with their own session, file GP
@@ -49,19 +50,14 @@ async function startBaseline(): Promise<{ origin: string; stop(): Promise<void> 
   return { origin: `http://127.0.0.1:${port}`, stop };
 }
 
-/** A PDF-looking invoice of exactly 300 KB, unique per claim (its hash must not repeat). */
+/** A well-formed PDF invoice of about 300 KB, unique per claim (its hash must not repeat). */
 function invoice(): Uint8Array {
-  const bytes = new Uint8Array(INVOICE_BYTES);
-  const head = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
-  bytes.set(head);
-  bytes.set(randomBytes(1024), head.length);
-  bytes.set(Buffer.from("\n%%EOF\n"), INVOICE_BYTES - 7);
-  return bytes;
+  return pdfDocument(randomUUID(), INVOICE_BYTES);
 }
 
 /** The Sécu statement that goes with it: a small PDF (an ameli statement is a few KB). */
 function statement(): Uint8Array {
-  return Buffer.from(`%PDF-1.4\n% décompte ${randomUUID()}\n${"0".repeat(8 * 1024)}\n%%EOF\n`);
+  return pdfDocument(`décompte ${randomUUID()}`, 8 * 1024);
 }
 
 type Member = { cookie: string; beneficiaryId: string };

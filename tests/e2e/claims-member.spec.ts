@@ -1,6 +1,7 @@
 import { type Page, expect, test } from "@playwright/test";
 import { CLAIMS_RETEST_PROBES } from "../../app/features/claims/retest-probes.server";
 import { DEMO_KARIM, DEMO_MARIE, DEMO_TESTER } from "../../app/features/demo/demo-accounts";
+import { pdfDocument } from "../support/documents";
 import { expectAccessible, fillLogin, waitForMail } from "./support";
 import { addDays } from "../../app/platform/time/civil-date";
 import { parisDateOf } from "../../app/platform/time/paris";
@@ -10,8 +11,8 @@ import { parisDateOf } from "../../app/platform/time/paris";
  * decision and its breakdown, refusals, hostile input, and another contract's claims.
  */
 
-const pdf = (label: string) => ({ name: "facture.pdf", mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.7\n% ${label} ${Date.now()} ${Math.random()}\n%%EOF\n`) });
-const statement = (label: string) => ({ name: "décompte ameli.pdf", mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.4\n% décompte ${label} ${Date.now()} ${Math.random()}\n%%EOF\n`) });
+const pdf = (label: string) => ({ name: "facture.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdfDocument(`${label} ${Date.now()} ${Math.random()}`)) });
+const statement = (label: string) => ({ name: "décompte ameli.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdfDocument(`décompte ${label} ${Date.now()} ${Math.random()}`)) });
 
 function daysAgo(days: number): string {
   return addDays(parisDateOf(new Date()), -days);

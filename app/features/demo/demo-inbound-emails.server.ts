@@ -2,6 +2,7 @@ import { ingestMessage } from "~/features/claims/index.server";
 import { config } from "~/platform/config/env.server";
 import type { DbOrTx } from "~/platform/db/client.server";
 import { DEMO_KARIM, DEMO_MARIE } from "./demo-accounts";
+import { simplePdf } from "~/platform/uploads/simple-pdf";
 
 /** A raw RFC 5322 message for the demo triage queue (fixed text: the same every seed). */
 function demoMessage(input: { id: string; from: string; subject: string; date: Date; text: string; attachment: { name: string; bytes: Buffer } | null }): Buffer {
@@ -42,7 +43,7 @@ function demoMessage(input: { id: string; from: string; subject: string; date: D
  * reference. Ingested exactly as the poller would, in the seed's transaction.
  */
 export async function seedDemoInboundEmails(tx: DbOrTx, now: Date): Promise<number> {
-  const pdf = Buffer.from("%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n");
+  const pdf = Buffer.from(simplePdf(["Facture", "Optique Morel — monture et verres", "Montant réglé : 320,00 €"]));
   const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
   const messages = [
     demoMessage({

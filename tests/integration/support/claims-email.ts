@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type ImapFlow } from "imapflow";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { createImapClient, parseImapUrl } from "~/platform/mail/imap.server";
+import { jpegImage, pdfDocument } from "../../support/documents";
 
 /*
  * Test helpers for the e-mail intake: messages built like a mail client would (MailComposer), and
@@ -13,9 +14,9 @@ export const IMAP_TEST_URL = process.env.IMAP_TEST_URL;
 export const IMAP_SKIP_MESSAGE =
   "IMAP_TEST_URL is not set: skipped. Run `scripts/dovecot-test-server.sh start` and `export $(scripts/dovecot-test-server.sh env)`";
 
-/** A minimal well-formed PDF, JPEG and PNG (the magic bytes are what inspection checks). */
-export const SAMPLE_PDF = Buffer.from("%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n");
-export const SAMPLE_JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64), Buffer.from([0xff, 0xd9])]);
+/** A small well-formed PDF and JPEG (the upload inspection reads them in full). */
+export const SAMPLE_PDF = Buffer.from(pdfDocument("facture de test"));
+export const SAMPLE_JPEG = Buffer.from(jpegImage(randomBytes(8).toString("hex")));
 export const DISGUISED_HTML = Buffer.from("<html><body><script>alert(document.cookie)</script></body></html>");
 
 export type TestMail = {

@@ -7,6 +7,7 @@ import { FORMULAS, type FormulaCode, REGULATORY_PARAMETERS } from "~/features/me
 import { encryptField } from "~/platform/crypto/keyring.server";
 import type { Db } from "~/platform/db/client.server";
 import { contracts, formulas, guaranteeLines, persons, regulatoryParameters, users } from "~/platform/db/schema";
+import { pdfDocument } from "../../support/documents";
 
 /*
  * Claims need the real catalogue (formulas, guarantee lines, regulatory amounts) and a household:
@@ -75,14 +76,9 @@ export async function createHousehold(db: Db, options: { formula?: FormulaCode; 
   };
 }
 
-const encoder = new TextEncoder();
-/** A small but well-formed-looking PDF (the type is decided by its first bytes). */
+/** A well-formed PDF of at least `size` bytes saying `label` (claims deduplicate by file hash). */
 export function pdfBytes(label: string, size = 2_000): Uint8Array {
-  const head = encoder.encode(`%PDF-1.7\n% ${label}\n`);
-  const bytes = new Uint8Array(Math.max(size, head.length + 8));
-  bytes.set(head);
-  bytes.set(encoder.encode("\n%%EOF\n"), bytes.length - 7);
-  return bytes;
+  return pdfDocument(label, size);
 }
 
 /** The instant claims tests are set at: mid-June 2026, so that care dates and ceilings are known. */

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
+import { pdfDocument } from "../../../../tests/support/documents";
 import {
   decideIntake,
   htmlToText,
@@ -225,7 +226,7 @@ describe("namesBeneficiary", () => {
 });
 
 describe("parseClaimEmail on real mailparser output", () => {
-  const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+  const pdf = Buffer.from(pdfDocument("facture"));
 
   function raw(headers: string, body: string) {
     return Buffer.from(`${headers}\r\nMIME-Version: 1.0\r\n${body}`);
@@ -303,7 +304,7 @@ describe("parseClaimEmail on real mailparser output", () => {
 });
 
 describe("decideIntake", () => {
-  const pdf = new Uint8Array(Buffer.from("%PDF-1.7\n%%EOF\n"));
+  const pdf = pdfDocument("facture");
   const member = { id: "p-member", contractId: "c-1", firstName: "Camille", lastName: "Testeur", email: "camille@exemple.fr" };
   const child = { id: "p-child", contractId: "c-1", firstName: "Léo", lastName: "Testeur", email: null };
   const stranger = { id: "p-other", contractId: "c-2", firstName: "Paul", lastName: "Autre", email: "camille@exemple.fr" };

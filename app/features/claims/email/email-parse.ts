@@ -1,5 +1,6 @@
 // Over 400 lines: one lenient reader of hand-typed claim e-mails (subject, "Label : value" lines, amounts, dates, attachments) whose parsers share their vocabulary.
-import { type InspectedDocument, inspectUpload } from "../member/documents";
+import type { InspectedDocument } from "../member/documents";
+import { inspectUpload } from "../member/upload-inspection.server";
 import type { CareCategory, ClaimLineInput } from "../engine/types";
 import { formatEuros } from "~/platform/format/euros";
 

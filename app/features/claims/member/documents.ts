@@ -1,7 +1,7 @@
 /*
- * Inspection of uploaded supporting documents (invoices, Sécu statements), pure: the type is
- * decided by the first bytes of the content, never by the declared name or Content-Type, so an
- * HTML page renamed `facture.pdf` is refused. Used by the online form and the e-mail intake alike.
+ * Supporting documents (invoices, Sécu statements): limits, types, safe file names and download
+ * headers. Shared with the claim form; the inspection of uploaded content is server-only
+ * (`upload-inspection.server.ts`).
  */
 
 /** Per file; DOMAIN and the member form say 10 MB. */
@@ -22,30 +22,6 @@ export type InspectedDocument = {
   mimeType: DocumentMimeType;
   bytes: Uint8Array;
 };
-
-const SIGNATURES: readonly { mimeType: DocumentMimeType; extension: "pdf" | "jpg" | "png"; magic: readonly number[] }[] = [
-  // "%PDF-"
-  { mimeType: "application/pdf", extension: "pdf", magic: [0x25, 0x50, 0x44, 0x46, 0x2d] },
-  { mimeType: "image/jpeg", extension: "jpg", magic: [0xff, 0xd8, 0xff] },
-  { mimeType: "image/png", extension: "png", magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-];
-
-const startsWith = (bytes: Uint8Array, magic: readonly number[]) => bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
-
-const UNSUPPORTED_TYPE_MESSAGE = "Ce fichier n’est ni un PDF, ni une image JPEG ou PNG. Envoyez la facture ou le décompte dans l’un de ces formats.";
-
-function tooLargeMessage(): string {
-  return `Ce fichier dépasse ${MAX_DOCUMENT_SIZE_LABEL}. Envoyez une version plus légère (par exemple une photo moins grande ou un PDF compressé).`;
-}
-
-/** Checks one uploaded file: size, then type by content. */
-export function inspectUpload(bytes: Uint8Array, declaredName: string): UploadInspection {
-  if (bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, status: 413, message: tooLargeMessage() };
-  if (bytes.length === 0) return { ok: false, status: 415, message: "Ce fichier est vide." };
-  const signature = SIGNATURES.find((s) => startsWith(bytes, s.magic));
-  if (!signature) return { ok: false, status: 415, message: UNSUPPORTED_TYPE_MESSAGE };
-  return { ok: true, mimeType: signature.mimeType, extension: signature.extension, fileName: sanitiseFileName(declaredName, signature.extension) };
-}
 
 const MAX_NAME_LENGTH = 100;
 

@@ -8,7 +8,8 @@ import { claimDocuments, claimEvents, claimLines, claims, persons } from "~/plat
 import { adjudicateClaim } from "../engine/adjudication";
 import { loadClaimContext } from "../engine/claim-context.server";
 import type { ClaimStatus } from "./claim-mail";
-import { type DocumentKind, type InspectedDocument, inspectUpload } from "./documents";
+import type { DocumentKind, InspectedDocument } from "./documents";
+import { inspectUpload } from "./upload-inspection.server";
 import { UploadRejected, contentSha256, decryptDocumentContent, readClaimForm } from "./documents.server";
 import { type ClaimForm, claimFormSchema, idempotencyKeySchema } from "./schemas";
 import { claimReferenceData } from "../engine/reference-data.server";

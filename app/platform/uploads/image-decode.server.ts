@@ -1,0 +1,141 @@
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
+
+/*
+ * Uploaded JPEG and PNG images are decoded in full, pixel by pixel, with pure JavaScript decoders
+ * (jpeg-js, pngjs: no native code, no install script): a file that does not decode is refused,
+ * whatever its first bytes say. Before decoding, the file's structure is walked (JPEG segments,
+ * PNG chunks with their CRCs) to read the announced size, so that a "pixel bomb" — a few
+ * kilobytes announcing a gigapixel — is refused before any memory is allocated, and to refuse
+ * anything after the image's end (a polyglot's appended HTML or archive). Extra JPEG images after
+ * the first (multi-picture and gain-map photos of recent phones) are accepted when each is itself
+ * a well-formed JPEG.
+ */
+
+/** 40 megapixels: a 8,000 × 5,000 photo. A phone's default photo is 12 megapixels. */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+
+export type ImageRefusal = "malformed" | "too-many-pixels";
+export type ImageVerdict = { ok: true; width: number; height: number } | { ok: false; reason: ImageRefusal; detail: string };
+
+class Bad extends Error {
+  constructor(
+    readonly reason: ImageRefusal,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const checkPixels = (width: number, height: number) => {
+  if (width <= 0 || height <= 0) throw new Bad("malformed", "empty image");
+  if (width * height > MAX_IMAGE_PIXELS) throw new Bad("too-many-pixels", `${width} × ${height}`);
+};
+
+function verdict(run: () => { width: number; height: number }): ImageVerdict {
+  try {
+    return { ok: true, ...run() };
+  } catch (err) {
+    if (err instanceof Bad) return { ok: false, reason: err.reason, detail: err.message };
+    return { ok: false, reason: "malformed", detail: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/**
+ * Walks one JPEG from `start`: SOI, marker segments, entropy-coded data after each SOS, up to EOI.
+ * Returns where the image ends and its announced size.
+ */
+function walkJpeg(b: Uint8Array, start: number): { end: number; width: number; height: number } {
+  if (b[start] !== 0xff || b[start + 1] !== 0xd8) throw new Bad("malformed", "no JPEG start of image");
+  let pos = start + 2;
+  let size: { width: number; height: number } | null = null;
+  let scans = 0;
+  for (;;) {
+    if (pos >= b.length) throw new Bad("malformed", "truncated JPEG (no end of image)");
+    if (b[pos] !== 0xff) throw new Bad("malformed", `JPEG marker expected at byte ${pos}`);
+    while (b[pos] === 0xff) pos++;
+    const marker = b[pos++];
+    if (marker === undefined) throw new Bad("malformed", "truncated JPEG");
+    if (marker === 0xd9) {
+      if (!size || scans === 0) throw new Bad("malformed", "JPEG without a frame or a scan");
+      return { end: pos, ...size };
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;
+    if (pos + 2 > b.length) throw new Bad("malformed", "truncated JPEG segment");
+    const length = (b[pos]! << 8) | b[pos + 1]!;
+    if (length < 2 || pos + length > b.length) throw new Bad("malformed", "truncated JPEG segment");
+    if (SOF_MARKERS.has(marker)) {
+      if (length < 8) throw new Bad("malformed", "short JPEG frame header");
+      const height = (b[pos + 3]! << 8) | b[pos + 4]!;
+      const width = (b[pos + 5]! << 8) | b[pos + 6]!;
+      checkPixels(width, height);
+      size = { width, height };
+    }
+    pos += length;
+    if (marker === 0xda) {
+      scans++;
+      // Entropy-coded data: up to the next marker that is neither a stuffed 0xFF00 nor a restart.
+      for (;;) {
+        if (pos + 1 >= b.length) throw new Bad("malformed", "truncated JPEG scan");
+        if (b[pos] === 0xff) {
+          const next = b[pos + 1]!;
+          if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) {
+            pos += next === 0xff ? 1 : 2;
+            continue;
+          }
+          break;
+        }
+        pos++;
+      }
+    }
+  }
+}
+
+export function inspectJpeg(bytes: Uint8Array): ImageVerdict {
+  return verdict(() => {
+    const first = walkJpeg(bytes, 0);
+    // After the image: only further complete JPEGs (multi-picture format), nothing else.
+    let pos = first.end;
+    while (pos < bytes.length) pos = walkJpeg(bytes, pos).end;
+    const decoded = jpeg.decode(bytes.subarray(0, first.end), {
+      useTArray: true,
+      formatAsRGBA: false,
+      tolerantDecoding: false,
+      maxResolutionInMP: MAX_IMAGE_PIXELS / 1_000_000,
+      maxMemoryUsageInMB: 512,
+    });
+    if (decoded.width !== first.width || decoded.height !== first.height) throw new Bad("malformed", "JPEG size mismatch");
+    return { width: decoded.width, height: decoded.height };
+  });
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function inspectPng(bytes: Uint8Array): ImageVerdict {
+  return verdict(() => {
+    if (!PNG_SIGNATURE.every((v, i) => bytes[i] === v)) throw new Bad("malformed", "no PNG signature");
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let pos = 8;
+    let size: { width: number; height: number } | null = null;
+    for (;;) {
+      if (pos + 12 > bytes.length) throw new Bad("malformed", "truncated PNG chunk");
+      const length = view.getUint32(pos);
+      const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+      if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff || pos + 12 + length > bytes.length) throw new Bad("malformed", "bad PNG chunk");
+      if (size === null) {
+        if (type !== "IHDR" || length !== 13) throw new Bad("malformed", "PNG without IHDR first");
+        size = { width: view.getUint32(pos + 8), height: view.getUint32(pos + 12) };
+        checkPixels(size.width, size.height);
+      }
+      pos += 12 + length;
+      if (type === "IEND") break;
+    }
+    if (pos !== bytes.length) throw new Bad("malformed", "data after the PNG's end");
+    // Decodes every pixel; chunk CRCs are checked.
+    const decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { checkCRC: true });
+    if (decoded.width !== size!.width || decoded.height !== size!.height) throw new Bad("malformed", "PNG size mismatch");
+    return size!;
+  });
+}
