@@ -1,3 +1,4 @@
+// Over 400 lines: one reader of the PDF syntax (tokens, objects, cross-references, object streams) whose parts share its limits and checks.
 import { constants, inflateSync } from "node:zlib";
 
 /*
