@@ -1,3 +1,4 @@
+import { inflateSync } from "node:zlib";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 
@@ -119,6 +120,8 @@ export function inspectPng(bytes: Uint8Array): ImageVerdict {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let pos = 8;
     let size: { width: number; height: number } | null = null;
+    let rawBytes = 0;
+    const idat: Uint8Array[] = [];
     for (;;) {
       if (pos + 12 > bytes.length) throw new Bad("malformed", "truncated PNG chunk");
       const length = view.getUint32(pos);
@@ -128,14 +131,45 @@ export function inspectPng(bytes: Uint8Array): ImageVerdict {
         if (type !== "IHDR" || length !== 13) throw new Bad("malformed", "PNG without IHDR first");
         size = { width: view.getUint32(pos + 8), height: view.getUint32(pos + 12) };
         checkPixels(size.width, size.height);
+        rawBytes = pngRawSize(size.width, size.height, bytes[pos + 16]!, bytes[pos + 17]!, bytes[pos + 20]!);
       }
+      if (type === "IDAT") idat.push(bytes.subarray(pos + 8, pos + 8 + length));
       pos += 12 + length;
       if (type === "IEND") break;
     }
     if (pos !== bytes.length) throw new Bad("malformed", "data after the PNG's end");
+    // The compressed pixels must inflate to exactly the rows the header announces (the decoder
+    // below is lenient with a short or broken stream).
+    let inflated: Buffer;
+    try {
+      inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: rawBytes + 1 });
+    } catch {
+      throw new Bad("malformed", "PNG pixel data does not decompress");
+    }
+    if (inflated.length !== rawBytes) throw new Bad("malformed", "PNG pixel data of a wrong size");
     // Decodes every pixel; chunk CRCs are checked.
     const decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { checkCRC: true });
     if (decoded.width !== size!.width || decoded.height !== size!.height) throw new Bad("malformed", "PNG size mismatch");
     return size!;
   });
+}
+
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** Bytes of the filtered scanlines a PNG of this header holds once inflated (Adam7 passes included). */
+function pngRawSize(width: number, height: number, bitDepth: number, colorType: number, interlace: number): number {
+  const channels = PNG_CHANNELS[colorType];
+  if (channels === undefined || ![1, 2, 4, 8, 16].includes(bitDepth) || interlace > 1) throw new Bad("malformed", "bad PNG header");
+  const rows = (w: number, h: number) => (w === 0 || h === 0 ? 0 : h * (1 + Math.ceil((w * channels * bitDepth) / 8)));
+  if (interlace === 0) return rows(width, height);
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ] as const;
+  return passes.reduce((sum, [x0, y0, dx, dy]) => sum + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
 }
