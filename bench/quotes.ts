@@ -2,7 +2,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { type QuoteInput, priceAllFormulas } from "~/features/quotes/tariff";
 import { TARIFF_2026, tariffFromSpec } from "~/features/quotes/tariff-data";
-import { HONEYPOT_FIELD } from "~/ui/form";
+import { HONEYPOT_FIELD } from "~/platform/http/honeypot";
 import { runBenchmark } from "./lib/cleanup";
 import { type LoadTarget, type RunResult, measure, timingFromFlags } from "./lib/load";
 import { createBenchDatabase } from "./lib/postgres";

@@ -1,5 +1,6 @@
 import { type FieldMetadata, getInputProps } from "@conform-to/react";
 import type { ReactNode } from "react";
+import { HONEYPOT_FIELD } from "~/platform/http/honeypot";
 
 /*
  * Form building blocks. Every field has a visible label, an optional hint and its error message
@@ -81,7 +82,6 @@ export function FormErrors({ id, errors }: { id: string; errors: string[] | unde
  * Honeypot for public forms: a field hidden from people (and from assistive technologies) that
  * bots fill in. The server rejects any submission where it is not empty.
  */
-export const HONEYPOT_FIELD = "site_web";
 
 export function Honeypot() {
   return (

@@ -1,5 +1,5 @@
 import { type Probe, pageProbe, probeRequest, unexpectedResponse } from "~/features/switchboard";
-import { HONEYPOT_FIELD } from "~/ui/form";
+import { HONEYPOT_FIELD } from "~/platform/http/honeypot";
 
 /*
  * Re-test probes of `activation-compte`: the form has its member-number field, and a request for a

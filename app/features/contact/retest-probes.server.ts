@@ -1,7 +1,7 @@
 import { solveChallenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/sha";
 import type { Probe, ProbeContext } from "~/features/switchboard";
-import { HONEYPOT_FIELD } from "~/ui/form";
+import { HONEYPOT_FIELD } from "~/platform/http/honeypot";
 import { encodePowPayload, powChallengeSchema, type PowChallenge } from "./proof-of-work";
 import { POW_FIELD } from "./schemas";
 

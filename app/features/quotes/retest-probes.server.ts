@@ -1,5 +1,5 @@
 import type { Probe, ProbeContext } from "~/features/switchboard";
-import { HONEYPOT_FIELD } from "~/ui/form";
+import { HONEYPOT_FIELD } from "~/platform/http/honeypot";
 import { priceFormula, tariffValidOn } from "./tariff";
 import { TARIFF_VERSIONS, tariffFromSpec } from "./tariff-data";
 import { formatEuros } from "~/platform/format/euros";

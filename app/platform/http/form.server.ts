@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import { HONEYPOT_FIELD } from "~/ui/form";
+import { HONEYPOT_FIELD } from "./honeypot";
 
 /** Forms of the portal are small; anything larger is refused before it is parsed. */
 const MAX_FORM_BYTES = 64 * 1024;

@@ -13,7 +13,8 @@ import { MAX_CHILDREN, MAX_START_MONTHS, quoteSchema, saveQuoteSchema } from "~/
 import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { readForm, rejectBots } from "~/platform/http/form.server";
-import { FieldError, FormErrors, HONEYPOT_FIELD, Honeypot, SubmitButton, TextField } from "~/ui/form";
+import { HONEYPOT_FIELD } from "~/platform/http/honeypot";
+import { FieldError, FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/devis";
