@@ -1,8 +1,7 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import { type AppLoadContext, data } from "react-router";
 import { ipHashOf } from "~/platform/auth/guards.server";
 import { PASSWORD_MESSAGES, type PasswordProblem } from "~/platform/auth/password-rules";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { HIDDEN_PASSWORD_FIELDS } from "./ui/token-password-page";
 import { newPasswordSchema } from "./schemas";
 
@@ -25,7 +24,7 @@ export async function tokenPasswordAction<Done extends { kind: string }>(
   },
 ) {
   const form = await readForm(args.request);
-  const submission = parseWithZod(form, { schema: newPasswordSchema });
+  const submission = parseForm(form, newPasswordSchema);
   if (submission.status !== "success") return data({ result: submission.reply(HIDDEN_PASSWORD_FIELDS) }, { status: 400 });
   const outcome = await options.complete({
     token: args.token,

@@ -1,5 +1,4 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { getSubscriptionDetail, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
@@ -7,7 +6,7 @@ import { refusalSchema } from "~/features/subscriptions/schemas";
 import { ROLE_LABELS } from "~/features/subscriptions/format";
 import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { FieldError, FormErrors } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesions-detail";
@@ -53,7 +52,7 @@ export async function action(args: Route.ActionArgs) {
     if (outcome.kind === "not-pending") return data({ result: undefined, error: "Cette adhésion n’est plus en attente : elle a déjà été traitée." }, { status: 409 });
     throw redirect(`/admin/adhesions/${id.data}`);
   }
-  const submission = parseWithZod(form, { schema: refusalSchema });
+  const submission = parseForm(form, refusalSchema);
   if (submission.status !== "success") return data({ result: submission.reply(), error: null }, { status: 400 });
   const outcome = await refuseSubscription(db(), id.data, submission.value.reason, by);
   if (outcome.kind === "not-pending") return data({ result: submission.reply(), error: "Cette adhésion n’est plus en attente : elle a déjà été traitée." }, { status: 409 });

@@ -14,7 +14,7 @@ import {
 import { normalizeMemberNumber } from "~/platform/identifiers/identifiers";
 import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { FieldError, FormErrors, SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-courriels-detail";
@@ -105,7 +105,7 @@ export async function action(args: Route.ActionArgs) {
   const ipHash = ipHashOf(args.context);
   const intent = form.get("intent");
   if (intent === "dismiss") {
-    const submission = parseWithZod(form, { schema: dismissSchema });
+    const submission = parseForm(form, dismissSchema);
     if (submission.status !== "success") return data({ intent: "dismiss" as const, result: submission.reply() }, { status: 400 });
     try {
       await dismissInboundEmail(db(), { id, reason: submission.value.reason, actor, ipHash });
@@ -115,7 +115,7 @@ export async function action(args: Route.ActionArgs) {
     }
     return redirect(`/admin/remboursements/courriels/${id}`);
   }
-  const submission = parseWithZod(form, { schema: attachSchema });
+  const submission = parseForm(form, attachSchema);
   if (submission.status !== "success") return data({ intent: "attach" as const, result: submission.reply() }, { status: 400 });
   try {
     const outcome = await attachInboundEmail(db(), { id, ...submission.value, actor, ipHash });

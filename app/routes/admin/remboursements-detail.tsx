@@ -1,5 +1,4 @@
 import type { SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ReactNode } from "react";
 import { data, Link, redirect } from "react-router";
 import { CLAIM_STATUS_LABELS } from "~/features/claims/member/claim-mail";
@@ -27,7 +26,7 @@ import {
 import { CHANNEL_LABELS, DOCUMENT_KIND_LABELS, fileSizeLabel, reasonLabel } from "~/features/claims/ui/staff-labels";
 import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/remboursements-detail";
 import { formatEuros } from "~/platform/format/euros";
@@ -74,7 +73,7 @@ export async function action(args: Route.ActionArgs) {
   const toQueue = (notice: string) => redirect(`/admin/remboursements?ok=${notice}&n=${claim.number}`);
 
   if (intent === "key-in") {
-    const submission = parseWithZod(form, { schema: claimFormSchema(parisDateOf(ctx.now)) });
+    const submission = parseForm(form, claimFormSchema(parisDateOf(ctx.now)));
     if (submission.status !== "success") return data({ intent, result: submission.reply() }, { status: 400 });
     if (submission.value.beneficiaryId !== claim.beneficiary.id) {
       return data(
@@ -92,7 +91,7 @@ export async function action(args: Route.ActionArgs) {
   }
 
   const schema = { approve: approveClaimSchema, adjust: adjustLineSchema, return: returnClaimSchema, reject: rejectClaimSchema }[intent];
-  const submission = parseWithZod(form, { schema });
+  const submission = parseForm(form, schema);
   if (submission.status !== "success") return data({ intent, result: submission.reply() }, { status: 400 });
   try {
     switch (submission.value.intent) {

@@ -1,6 +1,5 @@
 // Over 400 lines: the action dispatches every reopen step of the service page (request, re-test, sign, approve, reject, cancel, rollout, testers).
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import {
   advanceFormSchema,
@@ -39,7 +38,7 @@ import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guard
 import { can, type Permission } from "~/platform/auth/permissions";
 import { config } from "~/platform/config/env.server";
 import { db } from "~/platform/db/client.server";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { FormErrors, SubmitButton, TextField } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/services-detail";
@@ -127,7 +126,7 @@ export async function action(args: Route.ActionArgs) {
 
   /** Request ids come from hidden fields: a request of another service is refused like a missing one. */
   async function postedRequestId() {
-    const submission = parseWithZod(form, { schema: requestIdFormSchema });
+    const submission = parseForm(form, requestIdFormSchema);
     if (submission.status !== "success") return null;
     return (await isRequestOfService(db(), submission.value.requestId, key)) ? submission.value.requestId : null;
   }
@@ -136,7 +135,7 @@ export async function action(args: Route.ActionArgs) {
   try {
     switch (intent) {
       case "request-reopen": {
-        const submission = parseWithZod(form, { schema: requestReopenFormSchema });
+        const submission = parseForm(form, requestReopenFormSchema);
         if (submission.status !== "success") return invalid(submission.reply());
         await requestReopen(db(), { actor, ipHash, key, rolloutPercent: submission.value.rolloutPercent });
         return back("demande");
@@ -156,13 +155,13 @@ export async function action(args: Route.ActionArgs) {
         return back(request.testsPassedAt ? "recette-reussie" : "recette-echouee");
       }
       case "sign": {
-        const submission = parseWithZod(form, { schema: signFormSchema });
+        const submission = parseForm(form, signFormSchema);
         if (submission.status !== "success" || !(await isRequestOfService(db(), submission.value.requestId, key))) return missingRequest();
         await signChecklistItem(db(), { requestId: submission.value.requestId, index: submission.value.index, actor, ipHash });
         return back("valide");
       }
       case "approve": {
-        const submission = parseWithZod(form, { schema: approveFormSchema });
+        const submission = parseForm(form, approveFormSchema);
         if (submission.status !== "success") return invalid(submission.reply());
         if (!(await isRequestOfService(db(), submission.value.requestId, key))) return missingRequest();
         const { applied } = await approveReopen(db(), {
@@ -176,7 +175,7 @@ export async function action(args: Route.ActionArgs) {
         return back("approuvee", applied.version);
       }
       case "reject": {
-        const submission = parseWithZod(form, { schema: rejectFormSchema });
+        const submission = parseForm(form, rejectFormSchema);
         if (submission.status !== "success") return invalid(submission.reply());
         if (!(await isRequestOfService(db(), submission.value.requestId, key))) return missingRequest();
         await rejectReopen(db(), { requestId: submission.value.requestId, reason: submission.value.reason, actor, ipHash });
@@ -189,21 +188,21 @@ export async function action(args: Route.ActionArgs) {
         return back("annulee");
       }
       case "advance": {
-        const submission = parseWithZod(form, { schema: advanceFormSchema });
+        const submission = parseForm(form, advanceFormSchema);
         if (submission.status !== "success") return invalid(null, "Choisissez le nouveau pourcentage d’ouverture.");
         const { version } = await advanceRollout(db(), { key, rolloutPercent: submission.value.rolloutPercent, actor, ipHash });
         await awaitPropagation(db(), version);
         return back("etendue", version);
       }
       case "add-tester": {
-        const submission = parseWithZod(form, { schema: testerFormSchema });
+        const submission = parseForm(form, testerFormSchema);
         if (submission.status !== "success") return invalid(submission.reply());
         const userId = await userIdByEmail(db(), submission.value.email);
         if (!userId) return invalid(submission.reply({ fieldErrors: { email: ["Aucun compte n’existe avec cette adresse."] } }));
         return back((await addTester(db(), { actor, ipHash, userId })) ? "testeur-ajoute" : "testeur-deja");
       }
       case "remove-tester": {
-        const submission = parseWithZod(form, { schema: removeTesterFormSchema });
+        const submission = parseForm(form, removeTesterFormSchema);
         if (submission.status !== "success") return invalid(null, "Ce testeur est introuvable.");
         await removeTester(db(), { actor, ipHash, userId: submission.value.userId });
         return back("testeur-retire");

@@ -1,5 +1,4 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import {
   awaitPropagation,
@@ -28,7 +27,7 @@ import { STATE_LABELS, StateBadge } from "~/features/switchboard/ui/state-badge"
 import type { ImpactPreviewView, ReopenSummaryView, ServiceRowView } from "~/features/switchboard/ui/view-types";
 import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { FormErrors, SubmitButton } from "~/ui/form";
 import { Alert, Card, DataTable, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/services";
@@ -84,7 +83,7 @@ export async function action(args: Route.ActionArgs) {
   }
 
   if (change === "services") {
-    const submission = parseWithZod(form, { schema: closeFormSchema });
+    const submission = parseForm(form, closeFormSchema);
     if (submission.status !== "success") return data({ change, result: submission.reply(), step: null }, { status: 400 });
     const values = submission.value;
     return previewOrApply({
@@ -103,7 +102,7 @@ export async function action(args: Route.ActionArgs) {
     });
   }
 
-  const submission = parseWithZod(form, { schema: profileFormSchema });
+  const submission = parseForm(form, profileFormSchema);
   if (submission.status !== "success") return data({ change, result: submission.reply(), step: null }, { status: 400 });
   const values = submission.value;
   return previewOrApply({

@@ -13,7 +13,7 @@ import { changePasswordSchema, disableTotpSchema, enableTotpSchema } from "~/fea
 import { ipHashOf, requireMember } from "~/platform/auth/guards.server";
 import { PASSWORD_MESSAGES } from "~/platform/auth/password-rules";
 import { db } from "~/platform/db/client.server";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { FormErrors, SubmitButton, TextField } from "~/ui/form";
 import { Alert, Card, PageHeader } from "~/ui/layout";
 import { NewPasswordFields } from "~/ui/password-fields";
@@ -45,7 +45,7 @@ export async function action(args: Route.ActionArgs) {
   const intent = form.get("intent");
 
   if (intent === "password") {
-    const submission = parseWithZod(form, { schema: changePasswordSchema });
+    const submission = parseForm(form, changePasswordSchema);
     const hidden = { hideFields: ["currentPassword", "password", "confirmation"] };
     if (submission.status !== "success") return data({ intent, result: submission.reply(hidden) }, { status: 400 });
     const outcome = await changePassword(db(), {
@@ -65,7 +65,7 @@ export async function action(args: Route.ActionArgs) {
   }
 
   if (intent === "enable-totp") {
-    const submission = parseWithZod(form, { schema: enableTotpSchema });
+    const submission = parseForm(form, enableTotpSchema);
     if (submission.status !== "success") {
       const sealed = form.get("sealed");
       const enrolment = typeof sealed === "string" ? resumeTotpEnrolment(user.id, user.email, sealed) : null;
@@ -81,7 +81,7 @@ export async function action(args: Route.ActionArgs) {
   }
 
   if (intent === "disable-totp") {
-    const submission = parseWithZod(form, { schema: disableTotpSchema });
+    const submission = parseForm(form, disableTotpSchema);
     if (submission.status !== "success") return data({ intent, result: submission.reply({ hideFields: ["currentPassword"] }) }, { status: 400 });
     const outcome = await disableTotp(db(), { userId: user.id, password: submission.value.currentPassword, ipHash });
     if (outcome !== "disabled") {

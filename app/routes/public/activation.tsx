@@ -5,7 +5,7 @@ import { requestActivation } from "~/features/accounts/activate-account.server";
 import { activationRequestSchema } from "~/features/accounts/schemas";
 import { ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/activation";
@@ -16,7 +16,7 @@ export const meta = () => [{ title: "Activer mon espace adhérent — Bascule" }
 export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   rejectBots(form);
-  const submission = parseWithZod(form, { schema: activationRequestSchema });
+  const submission = parseForm(form, activationRequestSchema);
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   const outcome = await requestActivation(db(), {
     ...submission.value,

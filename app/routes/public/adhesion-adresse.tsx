@@ -7,7 +7,7 @@ import { saveAddress } from "~/features/subscriptions/subscription-draft.server"
 import { ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { Honeypot, TextField } from "~/ui/form";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesion-adresse";
@@ -28,7 +28,7 @@ export async function action(args: Route.ActionArgs) {
   const form = await readForm(args.request);
   rejectBots(form);
   const { draft } = await loadStep(args, "adresse");
-  const submission = parseWithZod(form, { schema: addressSchema(draft.quote.departement) });
+  const submission = parseForm(form, addressSchema(draft.quote.departement));
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   await saveAddress(db(), draft, { ...submission.value, addressLine2: submission.value.addressLine2 ?? "" });
   throw redirect("/adhesion/banque");

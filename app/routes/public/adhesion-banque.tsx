@@ -10,7 +10,7 @@ import { saveBank } from "~/features/subscriptions/subscription-draft.server";
 import { Checkbox, ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { Honeypot, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { PageHeader } from "~/ui/layout";
@@ -40,7 +40,7 @@ export async function action(args: Route.ActionArgs) {
   const form = await readForm(args.request);
   rejectBots(form);
   const { draft } = await loadStep(args, "banque");
-  const submission = parseWithZod(form, { schema: bankSchema(Boolean(draft.ibanEnc)) });
+  const submission = parseForm(form, bankSchema(Boolean(draft.ibanEnc)));
   if (submission.status !== "success") return data({ result: submission.reply({ hideFields: ["iban"] }) }, { status: 400 });
   await saveBank(db(), draft, submission.value);
   throw redirect("/adhesion/documents");

@@ -8,7 +8,7 @@ import { saveDocuments } from "~/features/subscriptions/subscription-draft.serve
 import { Checkbox, ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { Honeypot, TextField } from "~/ui/form";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesion-documents";
@@ -43,7 +43,7 @@ export async function action(args: Route.ActionArgs) {
   const form = await readForm(args.request);
   rejectBots(form);
   const { draft } = await loadStep(args, "documents");
-  const submission = parseWithZod(form, { schema: documentsSchema(parisDateOf(new Date()), draft.quote.startDate.slice(0, 4)) });
+  const submission = parseForm(form, documentsSchema(parisDateOf(new Date()), draft.quote.startDate.slice(0, 4)));
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   await saveDocuments(db(), draft, submission.value);
   throw redirect("/adhesion/signature");

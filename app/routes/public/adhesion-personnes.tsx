@@ -10,7 +10,7 @@ import { ErrorSummary, StepActions } from "~/features/subscriptions/ui/fields";
 import { ChoiceGroup } from "~/ui/form-controls";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { Honeypot, TextField } from "~/ui/form";
 import { PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/adhesion-personnes";
@@ -53,7 +53,7 @@ export async function action(args: Route.ActionArgs) {
   rejectBots(form);
   const { draft } = await loadStep(args, "personnes");
   const schema = personsSchema(draft.quote.persons, (draft.data.persons ?? []).map((p) => p.nirHint));
-  const submission = parseWithZod(form, { schema });
+  const submission = parseForm(form, schema);
   if (submission.status !== "success") return data({ result: submission.reply({ hideFields: personsNirFields(draft.quote.persons.length) }) }, { status: 400 });
   await savePersons(db(), draft, submission.value.persons);
   throw redirect("/adhesion/adresse");

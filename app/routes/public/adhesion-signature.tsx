@@ -1,5 +1,4 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { maskIbanHint } from "~/platform/identifiers/identifiers";
 import { signatureSchema } from "~/features/subscriptions/schemas";
@@ -9,7 +8,7 @@ import { loadStep, quoteSummary } from "~/features/subscriptions/step-guard.serv
 import { ErrorSummary } from "~/features/subscriptions/ui/fields";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { Honeypot, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { Alert, Card, PageHeader } from "~/ui/layout";
@@ -45,7 +44,7 @@ export async function action(args: Route.ActionArgs) {
   const form = await readForm(args.request);
   rejectBots(form);
   const { draft, ipHash } = await loadStep(args, "signature");
-  const submission = parseWithZod(form, { schema: signatureSchema });
+  const submission = parseForm(form, signatureSchema);
   if (submission.status !== "success") return data({ result: submission.reply(), notice: null }, { status: 400 });
   const client = { ipHash };
   if (submission.value.intent === "resend") {

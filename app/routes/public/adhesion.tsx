@@ -10,7 +10,7 @@ import { ChoiceGroup } from "~/ui/form-controls";
 import { StepProgress } from "~/features/subscriptions/ui/progress";
 import { ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { Alert, Card, PageHeader } from "~/ui/layout";
@@ -49,12 +49,12 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (form.get("intent") === "formula") {
     const draft = await findDraft(db(), readDraftToken(request));
     if (!draft || !isEditable(draft)) throw redirect("/adhesion");
-    const submission = parseWithZod(form, { schema: formulaChoiceSchema(draft.quote.formulas.map((f) => f.code)) });
+    const submission = parseForm(form, formulaChoiceSchema(draft.quote.formulas.map((f) => f.code)));
     if (submission.status !== "success") return data({ intent: "formula" as const, result: submission.reply() }, { status: 400 });
     await saveFormula(db(), draft, submission.value.formulaCode);
     throw redirect("/adhesion/personnes");
   }
-  const submission = parseWithZod(form, { schema: quoteLookupSchema });
+  const submission = parseForm(form, quoteLookupSchema);
   if (submission.status !== "success") return data({ intent: "start" as const, result: submission.reply() }, { status: 400 });
   const outcome = await startDraft(db(), { ...submission.value, client: { ipHash: ipHashOf(context) } });
   if (outcome.kind === "throttled") {

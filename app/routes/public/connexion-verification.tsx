@@ -6,7 +6,7 @@ import { totpSchema } from "~/features/accounts/schemas";
 import { redirectClearingSession, redirectWithSession } from "~/platform/auth/cookies.server";
 import { getAnySession, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm } from "~/platform/http/form.server";
+import { parseForm, readForm } from "~/platform/http/form.server";
 import { safeRedirect } from "~/platform/http/safe-redirect";
 import { FormErrors, SubmitButton, TextField } from "~/ui/form";
 import { PageHeader } from "~/ui/layout";
@@ -25,7 +25,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const found = await getAnySession({ request, context });
   if (!found || found.session.mfaVerified) throw redirect("/connexion?info=expiree");
   const form = await readForm(request);
-  const submission = parseWithZod(form, { schema: totpSchema });
+  const submission = parseForm(form, totpSchema);
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const outcome = await completeTotpStep(db(), {
     pendingSessionId: found.session.id,

@@ -7,7 +7,7 @@ import { redirectWithSession } from "~/platform/auth/cookies.server";
 import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { serializeSessionCookie } from "~/platform/auth/session.server";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { safeRedirect } from "~/platform/http/safe-redirect";
 import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { Alert, PageHeader } from "~/ui/layout";
@@ -31,7 +31,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   rejectBots(form);
-  const submission = parseWithZod(form, { schema: loginSchema });
+  const submission = parseForm(form, loginSchema);
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }

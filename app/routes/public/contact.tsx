@@ -9,7 +9,7 @@ import { CATEGORY_LABELS, CONTACT_CATEGORIES, contactSchema, MESSAGE_MAX_LENGTH,
 import { countContactAttempt, submitContact } from "~/features/contact/submit-contact.server";
 import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { FieldError, FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { Alert, PageHeader } from "~/ui/layout";
@@ -46,7 +46,7 @@ export async function action(args: Route.ActionArgs) {
   rejectBots(form);
   const ipHash = ipHashOf(context);
   const waitAttempts = await countContactAttempt(db(), ipHash);
-  const submission = parseWithZod(form, { schema: contactSchema });
+  const submission = parseForm(form, contactSchema);
   if (waitAttempts > 0) {
     return data(
       { result: submission.reply({ formErrors: [`Trop d’envois depuis votre connexion. Réessayez dans ${Math.ceil(waitAttempts / 60)} minutes, ou ${ALTERNATIVES}.`] }), sent: null },

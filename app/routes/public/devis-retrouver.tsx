@@ -2,12 +2,11 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Link, data, Form, redirect, useNavigation } from "react-router";
 import { reopenQuote } from "~/features/quotes/create-quote.server";
-import { parseQuoteForm } from "~/features/quotes/parse-form.server";
 import { quoteAccessCookie } from "~/features/quotes/quote-access.server";
 import { REFERENCE_PATTERN, reopenQuoteSchema } from "~/features/quotes/schemas";
 import { ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
 import { Alert, PageHeader } from "~/ui/layout";
@@ -24,7 +23,7 @@ export function loader({ request }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   rejectBots(form);
-  const submission = parseQuoteForm(form, reopenQuoteSchema);
+  const submission = parseForm(form, reopenQuoteSchema);
   if (submission.status !== "success") return data({ result: submission.reply(), expired: null }, { status: 400 });
   const outcome = await reopenQuote(db(), submission.value, { ipHash: ipHashOf(context) });
   switch (outcome.kind) {

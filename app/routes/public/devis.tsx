@@ -7,12 +7,11 @@ import { ROLE_LABELS } from "~/features/quotes/format";
 import { type ComparisonFormula, KEY_CATEGORIES, type QuoteView, quoteView } from "~/features/quotes/comparison";
 import { comparisonCatalogue } from "~/features/quotes/guarantees.server";
 import { NEEDS, NEED_LABELS } from "~/features/quotes/needs";
-import { parseQuoteForm } from "~/features/quotes/parse-form.server";
 import { quoteAccessCookie } from "~/features/quotes/quote-access.server";
 import { MAX_CHILDREN, MAX_START_MONTHS, quoteSchema, saveQuoteSchema } from "~/features/quotes/schemas";
 import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { HONEYPOT_FIELD } from "~/platform/http/honeypot";
 import { FieldError, FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { INSURER } from "~/ui/insurer";
@@ -38,7 +37,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   rejectBots(form);
   const today = parisDateOf(new Date());
-  const family = parseQuoteForm(form, quoteSchema(today));
+  const family = parseForm(form, quoteSchema(today));
   if (family.status !== "success") {
     // A Conform intent (add or remove a child) without JavaScript comes back here with no status.
     return data({ family: family.reply(), save: null, quote: null }, { status: family.status === "error" ? 400 : 200 });
@@ -50,7 +49,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const quote = quoteView(computed.quote);
   if (form.get(ACTION_FIELD) !== "save") return { family: family.reply(), save: null, quote };
 
-  const save = parseQuoteForm(form, saveQuoteSchema(today));
+  const save = parseForm(form, saveQuoteSchema(today));
   if (save.status !== "success") return data({ family: family.reply(), save: save.reply(), quote }, { status: 400 });
   const signedIn = await getSignedIn({ request, context });
   const outcome = await saveQuote(db(), save.value, { ipHash: ipHashOf(context), userId: signedIn?.user.id ?? null });

@@ -5,7 +5,7 @@ import { requestPasswordReset } from "~/features/accounts/reset-password.server"
 import { passwordRequestSchema } from "~/features/accounts/schemas";
 import { ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
-import { readForm, rejectBots } from "~/platform/http/form.server";
+import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
 import { Alert, PageHeader } from "~/ui/layout";
 import type { Route } from "./+types/mot-de-passe-oublie";
@@ -15,7 +15,7 @@ export const meta = () => [{ title: "Mot de passe oublié — Bascule" }];
 export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   rejectBots(form);
-  const submission = parseWithZod(form, { schema: passwordRequestSchema });
+  const submission = parseForm(form, passwordRequestSchema);
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   const outcome = await requestPasswordReset(db(), {
     email: submission.value.email,

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { appendAudit } from "~/platform/audit/audit.server";
 import type { Db } from "~/platform/db/client.server";
+import { parseForm } from "~/platform/http/form.server";
 import { claimDocuments, claimEvents, claimLines, claims, persons } from "~/platform/db/schema";
 import { adjudicateClaim } from "../engine/adjudication";
 import { loadClaimContext } from "../engine/claim-context.server";
@@ -340,7 +340,12 @@ export async function processClaimPost(db: Db, request: Request, input: { member
     if (err instanceof UploadRejected) return { kind: "rejected", status: err.status, message: err.message };
     throw err;
   }
-  const submission = parseWithZod(form, { schema: claimFormSchema(parisDateOf(input.now)) });
+  let submission: ReturnType<typeof parseForm<ReturnType<typeof claimFormSchema>>>;
+  try {
+    submission = parseForm(form, claimFormSchema(parisDateOf(input.now)));
+  } catch {
+    return { kind: "rejected", status: 400, message: "Le formulaire envoyé est illisible." };
+  }
   const intent = form.get("intent") === "estimate" ? "estimate" : "submit";
   if (submission.status !== "success") return { kind: "invalid", status: 400, result: submission.reply() };
   const value = submission.value;
