@@ -16,6 +16,7 @@ import { expireDrafts } from "~/features/subscriptions/subscription-draft.server
 import { purgeExpiredQuotes } from "~/features/quotes/purge-quotes.server";
 import { startSwitchboardScheduler } from "~/features/switchboard/reopen/schedule-reopens.server";
 import { createServiceMatcher } from "~/features/switchboard/route-ownership";
+import { MAX_CLAIM_BODY_BYTES } from "~/features/claims/index.server";
 import { config } from "~/platform/config/env.server";
 import { database, db } from "~/platform/db/client.server";
 import { afterMigrate } from "~/after-migrate.server";
@@ -24,6 +25,7 @@ import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 import { sessionCookieName } from "~/platform/auth/session.server";
 import type { DatabaseAvailability } from "~/platform/db/availability";
 import { createAnonymousPageCache } from "~/platform/http/anonymous-page-cache.server";
+import { type BodyLimits, DEFAULT_BODY_LIMIT_BYTES, bodyLimit } from "~/platform/http/body-limit.server";
 import { databaseUnavailableAnswer, DATABASE_RETRY_AFTER_SECONDS, type UnavailableAnswer } from "~/platform/http/database-unavailable";
 import { classifyRequest } from "~/platform/http/request-kind";
 import { isCrossSiteRequest } from "~/platform/http/csrf";
@@ -50,6 +52,19 @@ import { INSURER } from "~/ui/insurer";
  */
 
 type Loader = () => Promise<ServerBuild>;
+
+/**
+ * The most any request body may weigh, by path (ADR 018): forms 64 KB, except the routes listed
+ * here. Routes read their bodies with their own limit as well, possibly lower.
+ */
+export const BODY_LIMITS: BodyLimits = {
+  defaultMaxBytes: DEFAULT_BODY_LIMIT_BYTES,
+  paths: {
+    // Online claim filing: two documents of 10 MB, the page's plain form and the upload endpoint.
+    "/espace/remboursements/nouveau": MAX_CLAIM_BODY_BYTES,
+    "/espace/remboursements/nouveau/envoi": MAX_CLAIM_BODY_BYTES,
+  },
+};
 
 type AppOptions = {
   build: Loader | ServerBuild;
@@ -97,6 +112,13 @@ function createApp(options: AppOptions) {
     });
     next();
   });
+
+  // Before anything may read a body (or answer without reading it): cut off at the path's limit.
+  app.use(
+    bodyLimit(BODY_LIMITS, (req, res, limit) =>
+      logger.info({ requestId: res.locals.requestId, method: req.method, route: options.matchRoute(req.path), limit }, "request body over its limit"),
+    ),
+  );
 
   app.use((req, res, next) => {
     const cross = isCrossSiteRequest({

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { config } from "~/platform/config/env.server";
+import { BodyLimitExceeded, readBodyWithLimit } from "~/platform/http/read-body.server";
 import { evaluateServiceFlag, type FlagEvaluation, isFlagKey } from "./flags";
 import { switchboardSnapshot } from "./propagation.server";
 import { SERVICE_KEYS, type SwitchboardSnapshot } from "./types";
@@ -55,21 +56,12 @@ function success(evaluation: FlagEvaluation) {
 
 /** The request body as text, or null when it is larger than `MAX_BODY_BYTES` (not read further). */
 async function readBody(request: Request): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
+  try {
+    return Buffer.from(await readBodyWithLimit(request, MAX_BODY_BYTES)).toString("utf8");
+  } catch (error) {
+    if (error instanceof BodyLimitExceeded) return null;
+    throw error;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseContext(body: string | null): { ok: true; context: z.infer<typeof requestSchema>["context"] } | { ok: false; details: string } {

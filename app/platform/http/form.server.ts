@@ -2,19 +2,26 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "react-router";
 import type { z } from "zod";
 import { HONEYPOT_FIELD } from "./honeypot";
+import { BodyLimitExceeded, readBodyWithLimit } from "./read-body.server";
 
-/** Forms of the portal are small; anything larger is refused before it is parsed. */
+/** Forms of the portal are small; anything larger is refused while it streams. */
 const MAX_FORM_BYTES = 64 * 1024;
 
 /**
- * Reads an urlencoded or multipart form with a size limit. Malformed bodies become a 400, never
- * a 500.
+ * Reads an urlencoded or multipart form with a size limit, counted while the body streams
+ * (chunked or not): over the limit, a 413 before anything more is read. Malformed bodies become a
+ * 400, never a 500.
  */
 export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<FormData> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > maxBytes) throw data({ message: "Le formulaire envoyé est trop volumineux." }, { status: 413 });
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    return await request.formData();
+    bytes = await readBodyWithLimit(request, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyLimitExceeded) throw data({ message: "Le formulaire envoyé est trop volumineux." }, { status: 413 });
+    throw data({ message: "Le formulaire envoyé est illisible." }, { status: 400 });
+  }
+  try {
+    return await new Response(bytes, { headers: { "Content-Type": request.headers.get("content-type") ?? "" } }).formData();
   } catch {
     throw data({ message: "Le formulaire envoyé est illisible." }, { status: 400 });
   }

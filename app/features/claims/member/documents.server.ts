@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { blindIndex, decryptBytesBinary, encryptBytesBinary } from "~/platform/crypto/keyring.server";
 import type { DbOrTx } from "~/platform/db/client.server";
+import { BodyLimitExceeded, readBodyWithLimit } from "~/platform/http/read-body.server";
 import { claimDocuments } from "~/platform/db/schema";
 import type { InspectedDocument } from "./documents";
 
@@ -55,7 +56,7 @@ export function decryptDocumentContent(contentEnc: Uint8Array): Buffer {
 }
 
 /** Two documents of 10 MB at most, plus the form's fields and the multipart framing. */
-const MAX_CLAIM_BODY_BYTES = 2 * 10 * 1024 * 1024 + 512 * 1024;
+export const MAX_CLAIM_BODY_BYTES = 2 * 10 * 1024 * 1024 + 512 * 1024;
 
 export class UploadRejected extends Error {
   constructor(
@@ -72,26 +73,20 @@ const TOO_LARGE = "L’envoi dépasse la taille autorisée : chaque justificatif
 /**
  * Reads a multipart claim form without ever holding more than the limit: a declared length over it
  * is refused before a byte is read, and a body that grows past it (chunked, or lying about its
- * length) is cut off as it streams. Nothing is written before the whole form is read.
+ * length) is no longer read as it streams. Nothing is written before the whole form is read.
  */
 export async function readClaimForm(request: Request, maxBytes = MAX_CLAIM_BODY_BYTES): Promise<FormData> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new UploadRejected(413, TOO_LARGE);
   if (!request.body) throw new UploadRejected(400, "Le formulaire envoyé est vide.");
-  let seen = 0;
-  const limited = request.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > maxBytes) controller.error(new UploadRejected(413, TOO_LARGE));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    return await new Response(limited, { headers: { "Content-Type": request.headers.get("content-type") ?? "" } }).formData();
+    bytes = await readBodyWithLimit(request, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyLimitExceeded) throw new UploadRejected(413, TOO_LARGE);
+    throw new UploadRejected(400, "Le formulaire envoyé est illisible.");
+  }
+  try {
+    return await new Response(bytes, { headers: { "Content-Type": request.headers.get("content-type") ?? "" } }).formData();
   } catch {
-    if (seen > maxBytes) throw new UploadRejected(413, TOO_LARGE);
     throw new UploadRejected(400, "Le formulaire envoyé est illisible.");
   }
 }
