@@ -10,7 +10,10 @@ export const streamTimeout = 5_000;
 
 /**
  * Every error of a loader, an action or a render. A lost database connection is not a bug of the
- * page: the response becomes a 503 (the pool has already logged the loss).
+ * page: the response becomes a 503 (the pool has already logged the loss). Without this export
+ * React Router would print errors whole with `console.error` — for a failed query, every
+ * parameter of the query; `logError` goes through the redacting logger, without a query's
+ * parameters (`describeError`, ADR 018). Requests the client abandoned are not errors.
  */
 export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (context.reportDatabaseFailure(error)) return;

@@ -37,6 +37,7 @@ import { claimsMailboxOpener } from "~/platform/mail/imap.server";
 import { startClaimsMailboxPoller } from "~/features/claims/email/email-intake.server";
 import { createTransportFromConfig } from "~/platform/mail/transports.server";
 import { logger } from "~/platform/observability/logger.server";
+import { describeError } from "~/platform/observability/describe-error";
 import { scrubText } from "~/platform/observability/redact";
 import { httpDuration } from "~/platform/observability/metrics.server";
 import { startPeriodicWorker } from "~/platform/jobs/periodic-worker.server";
@@ -199,7 +200,7 @@ function createApp(options: AppOptions) {
           requestId,
           clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
           logError(error: unknown) {
-            logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) } }, "render error");
+            logger.error({ requestId, err: describeError(error) }, "render error");
           },
           reportDatabaseFailure(error: unknown) {
             if (!(options.databaseAvailability?.().reportFailure(error) ?? false)) return false;
@@ -244,7 +245,7 @@ function publicPageCache(build: ServerBuild, switchboardVersion: () => number) {
         requestId: "page-cache",
         clientIp: "page-cache",
         logError(error: unknown) {
-          logger.error({ err: error instanceof Error ? { message: error.message } : { message: String(error) } }, "page cache render error");
+          logger.error({ err: describeError(error) }, "page cache render error");
         },
         reportDatabaseFailure: (error: unknown) => database().availability.reportFailure(error),
         // A page that failed is not cached (only 200s are), whatever its status.

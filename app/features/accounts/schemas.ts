@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { safeText } from "~/platform/validation/safe-text";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/platform/auth/password-rules";
 
 /* Form schemas shared by the browser (instant feedback) and the server (the authority). */
 
-const email = z
-  .string({ error: "Saisissez votre adresse e-mail." })
+const email = safeText({ error: "Saisissez votre adresse e-mail." })
   .trim()
   .min(1, "Saisissez votre adresse e-mail.")
   .max(254, "Cette adresse e-mail est trop longue.")
@@ -12,24 +12,21 @@ const email = z
 
 export const loginSchema = z.object({
   email,
-  password: z
-    .string({ error: "Saisissez votre mot de passe." })
+  password: safeText({ error: "Saisissez votre mot de passe." })
     .min(1, "Saisissez votre mot de passe.")
     .max(PASSWORD_MAX_LENGTH, "Mot de passe trop long."),
-  redirectTo: z.string().max(512).optional(),
+  redirectTo: safeText().max(512).optional(),
 });
 
 export const totpSchema = z.object({
-  code: z
-    .string({ error: "Saisissez le code à 6 chiffres." })
+  code: safeText({ error: "Saisissez le code à 6 chiffres." })
     .trim()
     .regex(/^\d{3}\s?\d{3}$/, "Le code comporte 6 chiffres, par exemple 123456."),
-  redirectTo: z.string().max(512).optional(),
+  redirectTo: safeText().max(512).optional(),
 });
 
 export const activationRequestSchema = z.object({
-  memberNumber: z
-    .string({ error: "Saisissez votre numéro d’adhérent." })
+  memberNumber: safeText({ error: "Saisissez votre numéro d’adhérent." })
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9]{6,12}$/, "Le numéro d’adhérent figure sur votre carte de tiers payant, par exemple A12345678."),
@@ -40,11 +37,10 @@ export const passwordRequestSchema = z.object({ email });
 
 export const newPasswordSchema = z
   .object({
-    password: z
-      .string({ error: "Choisissez un mot de passe." })
+    password: safeText({ error: "Choisissez un mot de passe." })
       .min(PASSWORD_MIN_LENGTH, `Choisissez un mot de passe d’au moins ${PASSWORD_MIN_LENGTH} caractères.`)
       .max(PASSWORD_MAX_LENGTH, `Choisissez un mot de passe de ${PASSWORD_MAX_LENGTH} caractères au plus.`),
-    confirmation: z.string({ error: "Confirmez le mot de passe." }),
+    confirmation: safeText({ error: "Confirmez le mot de passe." }),
   })
   .refine((v) => v.password === v.confirmation, {
     path: ["confirmation"],
@@ -53,12 +49,11 @@ export const newPasswordSchema = z
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string({ error: "Saisissez votre mot de passe actuel." }).min(1, "Saisissez votre mot de passe actuel.").max(PASSWORD_MAX_LENGTH),
-    password: z
-      .string({ error: "Choisissez un mot de passe." })
+    currentPassword: safeText({ error: "Saisissez votre mot de passe actuel." }).min(1, "Saisissez votre mot de passe actuel.").max(PASSWORD_MAX_LENGTH),
+    password: safeText({ error: "Choisissez un mot de passe." })
       .min(PASSWORD_MIN_LENGTH, `Choisissez un mot de passe d’au moins ${PASSWORD_MIN_LENGTH} caractères.`)
       .max(PASSWORD_MAX_LENGTH, `Choisissez un mot de passe de ${PASSWORD_MAX_LENGTH} caractères au plus.`),
-    confirmation: z.string({ error: "Confirmez le mot de passe." }),
+    confirmation: safeText({ error: "Confirmez le mot de passe." }),
   })
   .refine((v) => v.password === v.confirmation, {
     path: ["confirmation"],
@@ -66,10 +61,10 @@ export const changePasswordSchema = z
   });
 
 export const enableTotpSchema = z.object({
-  sealed: z.string({ error: "La clé a expiré : rechargez la page." }).min(20).max(500),
+  sealed: safeText({ error: "La clé a expiré : rechargez la page." }).min(20).max(500),
   code: totpSchema.shape.code,
 });
 
 export const disableTotpSchema = z.object({
-  currentPassword: z.string({ error: "Saisissez votre mot de passe actuel." }).min(1, "Saisissez votre mot de passe actuel.").max(PASSWORD_MAX_LENGTH),
+  currentPassword: safeText({ error: "Saisissez votre mot de passe actuel." }).min(1, "Saisissez votre mot de passe actuel.").max(PASSWORD_MAX_LENGTH),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidMemberNumber, normalizeMemberNumber } from "~/platform/identifiers/identifiers";
+import { safeText } from "~/platform/validation/safe-text";
 
 /* The contact form's rules, shared by the browser (instant feedback) and the server (the authority). */
 
@@ -40,14 +41,6 @@ export const MESSAGE_MAX_LENGTH = 3000;
 const POW_FIELD_MAX_LENGTH = 2000;
 export const POW_FIELD = "altcha";
 
-/*
- * Characters refused in free text: C0 controls other than tab and line feed (carriage returns are
- * normalised away first), DEL, C1 controls, and the bidirectional overrides and isolates that can
- * make a message read differently on a staff screen than what was stored ("Trojan Source").
- */
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
-
 /** Line endings as the server stores them: \n only; Unicode in its composed form. */
 export function normalizeMessage(raw: string): string {
   return raw.replace(/\r\n?/g, "\n").normalize("NFC").trim();
@@ -58,28 +51,23 @@ export function characterCount(text: string): number {
   return Array.from(text).length;
 }
 
-const message = z
-  .string({ error: "Écrivez votre message." })
+const message = safeText({ error: "Écrivez votre message." })
   .transform(normalizeMessage)
   .pipe(
-    z
-      .string()
+    safeText()
       .min(1, "Écrivez votre message.")
-      .refine((v) => !FORBIDDEN_CHARACTERS.test(v), "Votre message contient des caractères invisibles ou de contrôle : retirez-les (copiez le texte depuis un éditeur simple).")
       .refine((v) => characterCount(v) >= MESSAGE_MIN_LENGTH, `Votre message doit compter au moins ${MESSAGE_MIN_LENGTH} caractères, pour que nous puissions vous répondre utilement.`)
       .refine((v) => characterCount(v) <= MESSAGE_MAX_LENGTH, `Votre message doit compter au plus ${MESSAGE_MAX_LENGTH} caractères. Pour une demande plus longue, écrivez-nous par courrier.`),
   );
 
-const email = z
-  .string({ error: "Saisissez votre adresse e-mail." })
+const email = safeText({ error: "Saisissez votre adresse e-mail." })
   .trim()
   .min(1, "Saisissez votre adresse e-mail.")
   .max(254, "Cette adresse e-mail est trop longue.")
   .pipe(z.email({ error: "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." }))
   .transform((v) => v.toLowerCase());
 
-const memberNumber = z
-  .string()
+const memberNumber = safeText()
   .max(40, "Le numéro d’adhérent comporte 9 caractères, par exemple A00000018.")
   .optional()
   .transform((v) => (v ? normalizeMemberNumber(v) : undefined))
@@ -91,7 +79,7 @@ export const contactSchema = z.object({
   message,
   email,
   memberNumber,
-  [POW_FIELD]: z.string().max(POW_FIELD_MAX_LENGTH, "La vérification anti-robot est illisible : rechargez la page.").optional(),
+  [POW_FIELD]: safeText().max(POW_FIELD_MAX_LENGTH, "La vérification anti-robot est illisible : rechargez la page.").optional(),
 });
 
 export const changeStatusSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "~/platform/validation/safe-text";
 import { NEEDS } from "./needs";
 import { departementOfPostcode } from "./zones";
 import { addDays, addMonths, frenchDate } from "~/platform/time/civil-date";
@@ -20,8 +21,7 @@ function birthDate(today: string, missing: string) {
     .refine((v) => v >= "1900-01-01", "Vérifiez l’année de naissance.");
 }
 
-const email = z
-  .string({ error: "Saisissez votre adresse e-mail." })
+const email = safeText({ error: "Saisissez votre adresse e-mail." })
   .trim()
   .min(1, "Saisissez votre adresse e-mail.")
   .max(254, "Cette adresse e-mail est trop longue.")
@@ -44,8 +44,7 @@ export const quoteSchema = perDay(function quoteSchema(today: string) {
   const firstStart = addDays(today, 1);
   const lastStart = addMonths(today, MAX_START_MONTHS);
   return z.object({
-    postcode: z
-      .string({ error: "Saisissez votre code postal." })
+    postcode: safeText({ error: "Saisissez votre code postal." })
       .trim()
       .regex(/^\d{5}$/, "Le code postal comporte 5 chiffres, par exemple 83000.")
       .refine(
@@ -79,9 +78,8 @@ export const saveQuoteSchema = perDay((today: string) =>
 export type SaveQuoteForm = z.infer<ReturnType<typeof saveQuoteSchema>>;
 
 export const reopenQuoteSchema = z.object({
-  reference: z
-    .string({ error: "Saisissez la référence du devis." })
+  reference: safeText({ error: "Saisissez la référence du devis." })
     .transform((v) => v.replace(/\s+/g, "").toUpperCase())
-    .pipe(z.string().regex(REFERENCE_PATTERN, "La référence figure sur votre devis, par exemple DV-7KQ2-M9XH.")),
+    .pipe(safeText().regex(REFERENCE_PATTERN, "La référence figure sur votre devis, par exemple DV-7KQ2-M9XH.")),
   email,
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateFrenchIban, generateNir } from "~/platform/identifiers/identifiers";
-import { addressSchema, bankSchema, documentsSchema, ibanProblem, nirProblem, personsSchema, startDateBounds } from "./schemas";
+import { addressSchema, bankSchema, documentsSchema, ibanProblem, nirProblem, personsSchema, refusalSchema, startDateBounds } from "./schemas";
 
 const VALID_NIRS: [string, string][] = [
   ["295109912611193", "1995-10-14"],
@@ -141,5 +141,16 @@ describe("step schemas", () => {
     expect(schema.safeParse({ startDate: "2026-11-29", ...consents }).success).toBe(false);
     expect(schema.safeParse({ startDate: "2027-01-01", ...consents }).error?.issues[0]?.message).toMatch(/2026/);
     expect(schema.safeParse({ startDate: "2026-12-01", conditions: "on", privacy: "on" }).success).toBe(false);
+  });
+});
+
+describe("refusal reason", () => {
+  it("refuses a NUL byte or a bidirectional override with a French message instead of reaching the database", () => {
+    for (const reason of ["Pièces manquantes\u0000", "Motif \u202Eeludom"]) {
+      const result = refusalSchema.safeParse({ intent: "refuse", reason });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toMatch(/caractères invisibles ou de contrôle/);
+    }
+    expect(refusalSchema.safeParse({ intent: "refuse", reason: "Pièces manquantes" }).success).toBe(true);
   });
 });

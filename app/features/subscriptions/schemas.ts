@@ -1,5 +1,6 @@
 // Over 400 lines: the form schemas of every subscription step, shared by browser and server, with the NIR, IBAN and date rules they share.
 import { z } from "zod";
+import { safeText } from "~/platform/validation/safe-text";
 import { departementOfPostcode } from "~/features/quotes";
 import {
   IBAN_LENGTHS,
@@ -82,8 +83,7 @@ export function ibanProblem(input: string): string | null {
 const NAME = /^[\p{L}][\p{L}\p{M}' ’.-]*$/u;
 
 const name = (what: string) =>
-  z
-    .string({ error: `Saisissez le ${what}.` })
+  safeText({ error: `Saisissez le ${what}.` })
     .trim()
     .min(1, `Saisissez le ${what}.`)
     .max(60, `Le ${what} ne peut pas dépasser 60 caractères.`)
@@ -92,8 +92,7 @@ const name = (what: string) =>
       `Le ${what} ne peut contenir que des lettres, des espaces, des traits d’union et des apostrophes.`,
     );
 
-const email = z
-  .string({ error: "Saisissez votre adresse e-mail." })
+const email = safeText({ error: "Saisissez votre adresse e-mail." })
   .trim()
   .min(1, "Saisissez votre adresse e-mail.")
   .max(254, "Cette adresse e-mail est trop longue.")
@@ -113,8 +112,7 @@ const isoDate = (message: string) => z.iso.date({ error: message });
 export const QUOTE_REFERENCE = /^[A-Z0-9-]{4,32}$/;
 
 export const quoteLookupSchema = z.object({
-  reference: z
-    .string({ error: "Saisissez la référence de votre devis." })
+  reference: safeText({ error: "Saisissez la référence de votre devis." })
     .trim()
     .toUpperCase()
     .min(1, "Saisissez la référence de votre devis.")
@@ -160,11 +158,10 @@ export function personsSchema(
         error: "Indiquez sur quel numéro cet enfant est couvert.",
       })
       .optional(),
-    nir: z
-      .string()
+    nir: safeText()
       .max(40, "Le numéro de sécurité sociale compte 15 caractères.")
       .optional(),
-    coveredBy: z.string().max(3).optional(),
+    coveredBy: safeText().max(3).optional(),
   });
   return z
     .object({
@@ -259,8 +256,7 @@ const FRENCH_PHONE = /^(?:(?:\+|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}$/;
 export function addressSchema(quoteDepartement: string) {
   return z
     .object({
-      addressLine: z
-        .string({ error: "Saisissez le numéro et la voie." })
+      addressLine: safeText({ error: "Saisissez le numéro et la voie." })
         .trim()
         .min(3, "Saisissez le numéro et la voie, par exemple 12 rue des Lilas.")
         .max(120, "L’adresse ne peut pas dépasser 120 caractères.")
@@ -268,8 +264,7 @@ export function addressSchema(quoteDepartement: string) {
           /^[\p{L}\p{M}\p{N} ,'’./°-]+$/u,
           "L’adresse ne peut contenir que des lettres, des chiffres, des espaces et , ' . / - °.",
         ),
-      addressLine2: z
-        .string()
+      addressLine2: safeText()
         .trim()
         .max(
           120,
@@ -280,15 +275,13 @@ export function addressSchema(quoteDepartement: string) {
           "Le complément ne peut contenir que des lettres, des chiffres, des espaces et , ' . / - °.",
         )
         .optional(),
-      postcode: z
-        .string({ error: "Saisissez le code postal." })
+      postcode: safeText({ error: "Saisissez le code postal." })
         .trim()
         .regex(
           /^\d{5}$/,
           "Le code postal compte 5 chiffres, par exemple 83000.",
         ),
-      city: z
-        .string({ error: "Saisissez la commune." })
+      city: safeText({ error: "Saisissez la commune." })
         .trim()
         .min(1, "Saisissez la commune.")
         .max(80, "Le nom de la commune ne peut pas dépasser 80 caractères.")
@@ -297,8 +290,7 @@ export function addressSchema(quoteDepartement: string) {
           "Le nom de la commune ne peut contenir que des lettres, des espaces, des traits d’union et des apostrophes.",
         ),
       email,
-      phone: z
-        .string({ error: "Saisissez un numéro de téléphone." })
+      phone: safeText({ error: "Saisissez un numéro de téléphone." })
         .trim()
         .regex(
           FRENCH_PHONE,
@@ -323,12 +315,10 @@ export function addressSchema(quoteDepartement: string) {
 export const bankSchema = (hasSavedIban = false) =>
   z
     .object({
-      iban: z
-        .string()
+      iban: safeText()
         .max(60, "Un IBAN compte au plus 34 caractères.")
         .default(""),
-      bic: z
-        .string()
+      bic: safeText()
         .trim()
         .toUpperCase()
         .regex(
@@ -402,8 +392,7 @@ export function documentsSchema(today: string, quoteStartYear: string) {
 
 export const signatureSchema = z.object({
   intent: z.enum(["sign", "resend"]).default("sign"),
-  code: z
-    .string()
+  code: safeText()
     .trim()
     .regex(
       /^\d{3}\s?\d{3}$/,
@@ -414,8 +403,7 @@ export const signatureSchema = z.object({
 
 export const refusalSchema = z.object({
   intent: z.literal("refuse"),
-  reason: z
-    .string({
+  reason: safeText({
       error: "Indiquez le motif du refus : il est communiqué au demandeur.",
     })
     .trim()

@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { emailIndex } from "~/platform/crypto/personal-data.server";
 import { z } from "zod";
+import { safeText } from "~/platform/validation/safe-text";
 import type { Db } from "~/platform/db/client.server";
 import { users } from "~/platform/db/schema";
 import { SERVICE_CATALOGUE, dependentsOf } from "./catalogue";
@@ -67,16 +68,14 @@ export function parisLocalToDate(value: string): Date | null {
 // Form schemas (server-side validation; messages in French, tied to their field)
 
 const text = (missing: string, label: string) =>
-  z
-    .string({ error: missing })
+  safeText({ error: missing })
     .trim()
     .min(TEXT_MIN_LENGTH, `${label} doit compter au moins ${TEXT_MIN_LENGTH} caractères.`)
     .max(TEXT_MAX_LENGTH, `${label} ne peut dépasser ${TEXT_MAX_LENGTH} caractères.`);
 
 /** An optional future Paris date-time, kept as typed (`2026-11-28T14:30`) to be carried to the confirmation. */
 const futureParisDateTime = (label: string) =>
-  z
-    .string()
+  safeText()
     .refine((value) => parisLocalToDate(value) !== null, `${label} n’est pas une date et une heure valides.`)
     .refine((value) => (parisLocalToDate(value)?.getTime() ?? 0) > Date.now(), `${label} doit être dans le futur.`)
     .optional();
@@ -89,7 +88,7 @@ const CHANGE_MODES = ["CLOSED", "FALLBACK"] as const;
 export const closeFormSchema = z.object({
   mode: z.enum(CHANGE_MODES, { error: "Choisissez entre fermer les services et passer en mode de secours." }),
   services: z
-    .array(z.string(), { error: "Choisissez au moins un service." })
+    .array(safeText(), { error: "Choisissez au moins un service." })
     .min(1, "Choisissez au moins un service.")
     .refine((keys) => keys.every(isServiceKey), "Un des services choisis est inconnu."),
   reason: reasonField,
@@ -98,8 +97,7 @@ export const closeFormSchema = z.object({
 });
 
 export const profileFormSchema = z.object({
-  profile: z
-    .string({ error: "Choisissez un profil d’incident." })
+  profile: safeText({ error: "Choisissez un profil d’incident." })
     .refine((key) => profileByKey(key) !== null, "Ce profil d’incident est inconnu."),
   reason: reasonField,
   publicMessage: publicMessageField,

@@ -2,6 +2,7 @@ import { getFormProps, getInputProps, getTextareaProps, type SubmissionResult, u
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
+import { safeText } from "~/platform/validation/safe-text";
 import {
   attachInboundEmail,
   beneficiariesOfMemberNumber,
@@ -25,10 +26,9 @@ export const meta = ({ data: loaderData }: Route.MetaArgs) => [
 ];
 
 const MEMBER_NUMBER = /^A\d{8}$/;
-const memberNumberField = z
-  .string({ error: "Saisissez le numéro d’adhérent." })
+const memberNumberField = safeText({ error: "Saisissez le numéro d’adhérent." })
   .transform(normalizeMemberNumber)
-  .pipe(z.string().regex(MEMBER_NUMBER, "Le numéro d’adhérent commence par A suivi de 8 chiffres, par exemple A00000018."));
+  .pipe(safeText().regex(MEMBER_NUMBER, "Le numéro d’adhérent commence par A suivi de 8 chiffres, par exemple A00000018."));
 
 const attachSchema = z.object({
   intent: z.literal("attach"),
@@ -38,8 +38,7 @@ const attachSchema = z.object({
 
 const dismissSchema = z.object({
   intent: z.literal("dismiss"),
-  reason: z
-    .string({ error: "Indiquez pourquoi ce message est classé sans suite." })
+  reason: safeText({ error: "Indiquez pourquoi ce message est classé sans suite." })
     .trim()
     .min(3, "Indiquez pourquoi ce message est classé sans suite (au moins 3 caractères).")
     .max(500, "500 caractères au plus."),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "~/platform/validation/safe-text";
 import type { CareCategory, ClaimLineInput } from "../engine/types";
 
 /*
@@ -93,7 +94,7 @@ function choice<T extends string>(ctx: Ctx, path: string, raw: string | undefine
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-const field = z.string({ error: "Cette valeur n’est pas valide." }).optional();
+const field = safeText({ error: "Cette valeur n’est pas valide." }).optional();
 const MAX_FIELD_LENGTH = 400;
 
 /**
@@ -246,4 +247,4 @@ export function claimFormSchema(today: string) {
   });
 }
 
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+export const idempotencyKeySchema = safeText().regex(/^[A-Za-z0-9_-]{16,64}$/);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "~/platform/validation/safe-text";
 import { REVIEW_REASON_LABELS } from "../engine/types";
 import { parseEuros } from "../member/schemas";
 
@@ -28,8 +29,7 @@ const AGE_KEYS = Object.keys(AGE_FILTERS) as [keyof typeof AGE_FILTERS, ...(keyo
 const MISSING_KEYS = Object.keys(MISSING_DOCUMENTS) as [keyof typeof MISSING_DOCUMENTS, ...(keyof typeof MISSING_DOCUMENTS)[]];
 
 /** Whole euros in a filter: "150" or "150,50"; anything else is ignored. */
-const euroFilter = z
-  .string()
+const euroFilter = safeText()
   .optional()
   .transform((v) => {
     if (!v) return undefined;
@@ -48,8 +48,7 @@ export const queueQuerySchema = z.object({
 });
 
 const reason = (what: string) =>
-  z
-    .string({ error: `Indiquez ${what}.` })
+  safeText({ error: `Indiquez ${what}.` })
     .trim()
     .min(5, `Indiquez ${what} (5 caractères au moins).`)
     .max(500, `${what[0]!.toUpperCase()}${what.slice(1)} : 500 caractères au plus.`);
@@ -57,8 +56,7 @@ const reason = (what: string) =>
 export const adjustLineSchema = z.object({
   intent: z.literal("adjust"),
   lineNo: z.coerce.number({ error: "Choisissez la ligne à ajuster." }).int().min(1).max(99),
-  amount: z
-    .string({ error: "Saisissez le nouveau montant Bascule." })
+  amount: safeText({ error: "Saisissez le nouveau montant Bascule." })
     .trim()
     .min(1, "Saisissez le nouveau montant Bascule.")
     .transform((v, ctx) => {
@@ -80,8 +78,7 @@ export type AdjustLineInput = z.input<typeof adjustLineSchema>;
 export const returnClaimSchema = z.object({
   intent: z.literal("return"),
   missing: z.enum(MISSING_KEYS, { error: "Choisissez le document manquant." }),
-  message: z
-    .string()
+  message: safeText()
     .trim()
     .max(500, "Le message : 500 caractères au plus.")
     .optional()
