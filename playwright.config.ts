@@ -41,6 +41,8 @@ export default defineConfig({
       BASCULE_DATA_DIR: E2E_DATA_DIR,
       BASCULE_ENV: "demo",
       LOG_LEVEL: "warn",
+      // As behind one reverse proxy: the right-most X-Forwarded-For entry is the client (client-ip.spec.ts).
+      TRUST_PROXY_HOPS: "1",
     },
   },
 });

@@ -6,7 +6,7 @@ declare module "react-router" {
     nonce: string;
     /** Correlates log lines of one request. */
     requestId: string;
-    /** Client IP as seen by the server (after TRUST_PROXY handling); never logged in clear. */
+    /** Client IP as seen by the server (after TRUST_PROXY_HOPS handling); never logged in clear. */
     clientIp: string;
     logError(error: unknown): void;
     /**

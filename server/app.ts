@@ -89,7 +89,9 @@ function createApp(options: AppOptions) {
   app.disable("x-powered-by");
   // Pages are no-store: an ETag would only cost a hash of every body.
   app.disable("etag");
-  app.set("trust proxy", cfg.trustProxy);
+  // The client IP is the X-Forwarded-For entry added by the last of our own proxies, counted from
+  // the right: entries further left are whatever the client sent (ADR 018).
+  app.set("trust proxy", cfg.trustProxyHops);
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();

@@ -21,3 +21,17 @@ describe("the SEPA creditor identifier printed on mandates (SEPA_CREDITOR_ID)", 
     expect(() => parseConfig({ SEPA_CREDITOR_ID: "not an ICS" })).toThrow(/SEPA_CREDITOR_ID/);
   });
 });
+
+describe("client IP behind reverse proxies (TRUST_PROXY_HOPS)", () => {
+  it("trusts no X-Forwarded-For entry by default, and the given number of hops otherwise", () => {
+    expect(parseConfig({}).trustProxyHops).toBe(0);
+    expect(parseConfig({ TRUST_PROXY_HOPS: "1" }).trustProxyHops).toBe(1);
+    expect(() => parseConfig({ TRUST_PROXY_HOPS: "-1" })).toThrow(/TRUST_PROXY_HOPS/);
+    expect(() => parseConfig({ TRUST_PROXY_HOPS: "all" })).toThrow(/TRUST_PROXY_HOPS/);
+  });
+
+  it("refuses TRUST_PROXY=true, which let any client choose its IP, and says what to set instead", () => {
+    expect(() => parseConfig({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY_HOPS/);
+    expect(parseConfig({ TRUST_PROXY: "false" }).trustProxyHops).toBe(0);
+  });
+});

@@ -16,6 +16,7 @@ const envSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_ORIGIN: z.url().optional(),
   TRUST_PROXY: booleanish.default(false),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
@@ -69,7 +70,11 @@ export interface BasculeConfig {
   publicOrigin: string;
   /** Cookies get `Secure` and the `__Host-` prefix, and HSTS is sent, only over HTTPS. */
   secureCookies: boolean;
-  trustProxy: boolean;
+  /**
+   * Number of reverse proxies in front of Bascule whose `X-Forwarded-For` entries are trusted: the
+   * client IP is the entry that many hops from the right, never one the client chose (ADR 018).
+   */
+  trustProxyHops: number;
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
@@ -162,6 +167,11 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
   if (isProduction && !e.SEPA_CREDITOR_ID) {
     throw new Error("Invalid configuration: production requires SEPA_CREDITOR_ID (the creditor identifier printed on direct-debit mandates)");
   }
+  if (e.TRUST_PROXY) {
+    throw new Error(
+      "Invalid configuration: TRUST_PROXY=true trusted every X-Forwarded-For entry, so any client could choose its own IP; set TRUST_PROXY_HOPS to the number of reverse proxies in front of Bascule (usually 1) and remove TRUST_PROXY",
+    );
+  }
   const publicOrigin = (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
   return {
     env: e.BASCULE_ENV,
@@ -171,7 +181,7 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
     host: e.HOST,
     publicOrigin,
     secureCookies: publicOrigin.startsWith("https://"),
-    trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: path.resolve(e.BASCULE_DATA_DIR),
