@@ -268,6 +268,12 @@ export type RunningBascule = { server: Server; stop(): Promise<void> };
 /** Opens the database, migrates, seeds demo data into an empty database, and serves. */
 export async function start(options: { vite?: ViteDevServer } = {}): Promise<RunningBascule> {
   const cfg = config();
+  if (cfg.insecureOriginAllowed) {
+    logger.warn(
+      { publicOrigin: cfg.publicOrigin },
+      "PRODUCTION OVER PLAIN HTTP (ALLOW_INSECURE_ORIGIN=true): cookies are not Secure and no HSTS is sent",
+    );
+  }
   const handle = await openConfiguredDatabase(cfg);
   await applyMigrations(handle, afterMigrate);
   await ensureReferenceData(handle.db);

@@ -290,6 +290,8 @@ describe("demo seed", () => {
           BASCULE_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 1).toString("base64")}`,
           BASCULE_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString("base64"),
           SEPA_CREDITOR_ID: "FR15ZZZ832000",
+          PUBLIC_ORIGIN: "https://bascule.example",
+          METRICS_TOKEN: "metrics-token-of-the-tests",
         }),
       );
       await expect(seedDemoData(t.db, { members: 3 })).rejects.toThrow(/production/);

@@ -5,6 +5,8 @@ const PRODUCTION = {
   BASCULE_ENV: "production",
   BASCULE_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 1).toString("base64")}`,
   BASCULE_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString("base64"),
+  PUBLIC_ORIGIN: "https://bascule.example",
+  METRICS_TOKEN: "metrics-token-of-the-tests",
 };
 
 describe("the SEPA creditor identifier printed on mandates (SEPA_CREDITOR_ID)", () => {
@@ -33,5 +35,28 @@ describe("client IP behind reverse proxies (TRUST_PROXY_HOPS)", () => {
   it("refuses TRUST_PROXY=true, which let any client choose its IP, and says what to set instead", () => {
     expect(() => parseConfig({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY_HOPS/);
     expect(parseConfig({ TRUST_PROXY: "false" }).trustProxyHops).toBe(0);
+  });
+});
+
+describe("production defaults", () => {
+  const complete = { ...PRODUCTION, SEPA_CREDITOR_ID: "FR72ZZZ123456" };
+
+  it("a complete production configuration starts, with Secure cookies", () => {
+    expect(parseConfig(complete)).toMatchObject({ secureCookies: true, insecureOriginAllowed: false, metricsToken: "metrics-token-of-the-tests" });
+  });
+
+  it("refuses a production without METRICS_TOKEN: /metrics is never public there", () => {
+    expect(() => parseConfig({ ...complete, METRICS_TOKEN: undefined })).toThrow(/METRICS_TOKEN/);
+    expect(parseConfig({ METRICS_TOKEN: undefined }).metricsToken).toBeUndefined();
+  });
+
+  it("refuses a production over plain HTTP unless ALLOW_INSECURE_ORIGIN=true says it is deliberate", () => {
+    expect(() => parseConfig({ ...complete, PUBLIC_ORIGIN: "http://bascule.example" })).toThrow(/https:\/\/ PUBLIC_ORIGIN/);
+    expect(() => parseConfig({ ...complete, PUBLIC_ORIGIN: undefined })).toThrow(/PUBLIC_ORIGIN/);
+    expect(parseConfig({ ...complete, PUBLIC_ORIGIN: "http://bascule.example", ALLOW_INSECURE_ORIGIN: "true" })).toMatchObject({
+      secureCookies: false,
+      insecureOriginAllowed: true,
+    });
+    expect(parseConfig({ PUBLIC_ORIGIN: "http://localhost:3000" }).insecureOriginAllowed).toBe(false);
   });
 });

@@ -33,6 +33,7 @@ const envSchema = z.object({
   // Read by the logger itself (logger.server.ts); validated here so that a typo stops the boot.
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
+  ALLOW_INSECURE_ORIGIN: booleanish.default(false),
   SEED_ON_EMPTY: booleanish.default(true),
   CLAIMS_MAILBOX_ADDRESS: z.email().default("remboursements@bascule.example"),
   IMAP_URL: z
@@ -70,6 +71,8 @@ export interface BasculeConfig {
   publicOrigin: string;
   /** Cookies get `Secure` and the `__Host-` prefix, and HSTS is sent, only over HTTPS. */
   secureCookies: boolean;
+  /** Production over plain HTTP, explicitly allowed (`ALLOW_INSECURE_ORIGIN=true`); logged loudly at boot. */
+  insecureOriginAllowed: boolean;
   /**
    * Number of reverse proxies in front of Bascule whose `X-Forwarded-For` entries are trusted: the
    * client IP is the entry that many hops from the right, never one the client chose (ADR 018).
@@ -173,6 +176,15 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
     );
   }
   const publicOrigin = (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+  const secureCookies = publicOrigin.startsWith("https://");
+  if (isProduction && !secureCookies && !e.ALLOW_INSECURE_ORIGIN) {
+    throw new Error(
+      "Invalid configuration: production needs an https:// PUBLIC_ORIGIN (without it, cookies lose Secure and __Host- and no HSTS is sent); set ALLOW_INSECURE_ORIGIN=true only for a deliberate exception",
+    );
+  }
+  if (isProduction && !e.METRICS_TOKEN) {
+    throw new Error("Invalid configuration: production requires METRICS_TOKEN (at least 16 characters): /metrics is never public in production");
+  }
   return {
     env: e.BASCULE_ENV,
     isProduction,
@@ -180,7 +192,8 @@ export function parseConfig(source: Record<string, string | undefined>): Bascule
     port: e.PORT,
     host: e.HOST,
     publicOrigin,
-    secureCookies: publicOrigin.startsWith("https://"),
+    secureCookies,
+    insecureOriginAllowed: isProduction && !secureCookies,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,

@@ -6,6 +6,8 @@ const PROD_KEYS = {
   BASCULE_ENCRYPTION_KEYS: `prod1:${Buffer.alloc(32, 1).toString("base64")}`,
   BASCULE_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString("base64"),
   SEPA_CREDITOR_ID: "FR15ZZZ832000",
+  PUBLIC_ORIGIN: "https://bascule.example",
+  METRICS_TOKEN: "metrics-token-of-the-tests",
 };
 
 describe("the debtor account of payment files (PAYMENTS_DEBTOR_*)", () => {
