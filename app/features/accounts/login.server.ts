@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { appendAudit } from "~/platform/audit/audit.server";
 import { isStaff } from "~/platform/auth/permissions";
 import { verifyAgainstDummy, verifyPassword } from "~/platform/auth/password.server";
@@ -6,7 +6,7 @@ import { createSession, invalidateSession } from "~/platform/auth/session.server
 import { THROTTLE_RULES, blockedFor, hit, reset } from "~/platform/auth/throttle.server";
 import { matchTotp, totpKeyFromBase32 } from "~/platform/auth/totp";
 import { blindIndex, decryptField } from "~/platform/crypto/keyring.server";
-import type { Db } from "~/platform/db/client.server";
+import type { Db, DbOrTx } from "~/platform/db/client.server";
 import { sessions, users } from "~/platform/db/schema";
 import { normalizeEmail } from "./email";
 import { OWN_ACCOUNT_LABEL, auditOwnAccount } from "./own-account-audit.server";
@@ -119,24 +119,30 @@ export async function completeTotpStep(
 
   const totpKey = totpKeyFromBase32(decryptField("users.totp_key", user.totpKeyEnc!));
   const step = matchTotp(totpKey, input.code.replace(/\s/g, ""), now);
-  const replay = step !== null && user.totpLastStep !== null && step <= user.totpLastStep;
 
-  if (step === null || replay) {
-    return db.transaction(async (tx) => {
-      const nowBlocked = await hit(tx, key, THROTTLE_RULES.totpAccount, now);
-      await auditOwnAccount(tx, { id: user.id }, "auth.mfa.failed", "failure", input.client.ipHash, now, { reason: replay ? "code-replayed" : "bad-code" });
-      if (nowBlocked) {
-        await invalidateSession(tx, input.pendingSessionId);
-        return { kind: "throttled", retryAfterSeconds: Math.ceil(THROTTLE_RULES.totpAccount.blockMs / 1000) } as const;
-      }
-      return { kind: "invalid" } as const;
-    });
-  }
+  const refuse = async (tx: DbOrTx, reason: "bad-code" | "code-replayed") => {
+    const nowBlocked = await hit(tx, key, THROTTLE_RULES.totpAccount, now);
+    await auditOwnAccount(tx, { id: user.id }, "auth.mfa.failed", "failure", input.client.ipHash, now, { reason });
+    if (nowBlocked) {
+      await invalidateSession(tx, input.pendingSessionId);
+      return { kind: "throttled", retryAfterSeconds: Math.ceil(THROTTLE_RULES.totpAccount.blockMs / 1000) } as const;
+    }
+    return { kind: "invalid" } as const;
+  };
+
+  if (step === null) return db.transaction((tx) => refuse(tx, "bad-code"));
 
   return db.transaction(async (tx) => {
+    // Single use, even for simultaneous attempts: the step is claimed by a compare-and-set that
+    // only one transaction can win (the others find the step already used once the row is theirs).
+    const claimed = await tx
+      .update(users)
+      .set({ totpLastStep: step, lastLoginAt: now })
+      .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ id: users.id });
+    if (claimed.length === 0) return refuse(tx, "code-replayed");
     await invalidateSession(tx, input.pendingSessionId);
     await reset(tx, key);
-    await tx.update(users).set({ totpLastStep: step, lastLoginAt: now }).where(eq(users.id, user.id));
     const { token, session } = await createSession(
       tx,
       { userId: user.id, role: user.role, mfaVerified: true, ipHash: input.client.ipHash, userAgent: input.client.userAgent },
