@@ -11,6 +11,7 @@ import { enqueueMail } from "~/platform/mail/outbox.server";
 import { INSURER } from "~/ui/insurer";
 import { auditOwnAccount } from "./own-account-audit.server";
 import { openUserEmail } from "~/platform/crypto/personal-data.server";
+import { PASSWORD_LOCKOUT_SECONDS, clearPasswordFailures, countPasswordFailure, passwordChecksBlockedFor } from "./login.server";
 
 /*
  * What a signed-in person can change about their own account's security: their password and
@@ -84,14 +85,21 @@ export async function disableTotp(
   db: Db,
   input: { userId: string; password: string; ipHash: string },
   now = new Date(),
-): Promise<"disabled" | "bad-password" | "forbidden"> {
+): Promise<"disabled" | "bad-password" | "forbidden" | { throttled: number }> {
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
   if (!user || isStaff(user.role)) return "forbidden";
+  const throttle = { email: openUserEmail(user.emailEnc), ipHash: input.ipHash };
+  const blocked = await passwordChecksBlockedFor(db, throttle, now);
+  if (blocked > 0) return { throttled: blocked };
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
-    await auditOwnAccount(db, { id: user.id }, "account.mfa.disable-refused", "failure", input.ipHash, now);
-    return "bad-password";
+    const nowBlocked = await db.transaction(async (tx) => {
+      await auditOwnAccount(tx, { id: user.id }, "account.mfa.disable-refused", "failure", input.ipHash, now);
+      return countPasswordFailure(tx, throttle, now);
+    });
+    return nowBlocked ? { throttled: PASSWORD_LOCKOUT_SECONDS } : "bad-password";
   }
   await db.transaction(async (tx) => {
+    await clearPasswordFailures(tx, throttle.email);
     await tx.update(users).set({ totpKeyEnc: null, totpEnabled: false, totpLastStep: null }).where(eq(users.id, user.id));
     await enqueueMail(tx, {
       to: openUserEmail(user.emailEnc),
@@ -109,19 +117,25 @@ export async function changePassword(
   db: Db,
   input: { userId: string; sessionId: string; currentPassword: string; newPassword: string; ipHash: string },
   now = new Date(),
-): Promise<{ kind: "changed" } | { kind: "bad-password" } | { kind: "weak-password"; problem: PasswordProblem }> {
+): Promise<{ kind: "changed" } | { kind: "bad-password" } | { kind: "throttled"; retryAfterSeconds: number } | { kind: "weak-password"; problem: PasswordProblem }> {
   const [user] = await db.select().from(users).where(eq(users.id, input.userId));
-  if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    if (user) {
-      await auditOwnAccount(db, { id: user.id }, "account.password.change-refused", "failure", input.ipHash, now);
-    }
-    return { kind: "bad-password" };
+  if (!user) return { kind: "bad-password" };
+  const throttle = { email: openUserEmail(user.emailEnc), ipHash: input.ipHash };
+  const blocked = await passwordChecksBlockedFor(db, throttle, now);
+  if (blocked > 0) return { kind: "throttled", retryAfterSeconds: blocked };
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    const nowBlocked = await db.transaction(async (tx) => {
+      await auditOwnAccount(tx, { id: user.id }, "account.password.change-refused", "failure", input.ipHash, now);
+      return countPasswordFailure(tx, throttle, now);
+    });
+    return nowBlocked ? { kind: "throttled", retryAfterSeconds: PASSWORD_LOCKOUT_SECONDS } : { kind: "bad-password" };
   }
   const email = openUserEmail(user.emailEnc);
   const problem = checkPassword(input.newPassword, [email.split("@")[0] ?? "", ...user.displayName.split(" ")]);
   if (problem) return { kind: "weak-password", problem };
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
+    await clearPasswordFailures(tx, throttle.email);
     await tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id));
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, input.sessionId)));
     await enqueueMail(tx, {

@@ -24,6 +24,30 @@ const accountKey = (email: string) => `login:account:${blindIndex("login-account
 const ipKey = (ipHash: string) => `login:ip:${ipHash}`;
 
 /**
+ * The login's throttle guards every check of an account's password (the login, and the current
+ * password asked again in the member's security page): the same counters per account and per IP,
+ * so guesses anywhere count towards the same lockout. Seconds until a check is allowed again.
+ */
+export async function passwordChecksBlockedFor(db: DbOrTx, input: { email: string; ipHash: string }, now: Date): Promise<number> {
+  const email = normalizeEmail(input.email);
+  return Math.max(await blockedFor(db, accountKey(email), now), await blockedFor(db, ipKey(input.ipHash), now));
+}
+
+/** Counts a wrong password against the account and the IP; true when either is now blocked. */
+export async function countPasswordFailure(tx: DbOrTx, input: { email: string; ipHash: string }, now: Date): Promise<boolean> {
+  const accountBlocked = await hit(tx, accountKey(normalizeEmail(input.email)), THROTTLE_RULES.loginAccount, now);
+  const ipBlocked = await hit(tx, ipKey(input.ipHash), THROTTLE_RULES.loginIp, now);
+  return accountBlocked || ipBlocked;
+}
+
+/** A right password clears the account's failures (not the IP's). */
+export async function clearPasswordFailures(tx: DbOrTx, email: string): Promise<void> {
+  await reset(tx, accountKey(normalizeEmail(email)));
+}
+
+export const PASSWORD_LOCKOUT_SECONDS = Math.ceil(THROTTLE_RULES.loginAccount.blockMs / 1000);
+
+/**
  * Password step of the login. Unknown e-mails, wrong passwords and disabled accounts give the
  * same answer in the same time; failures count against both the account and the IP.
  */
@@ -33,7 +57,7 @@ export async function loginWithPassword(
   now = new Date(),
 ): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
-  const blocked = Math.max(await blockedFor(db, accountKey(email), now), await blockedFor(db, ipKey(input.client.ipHash), now));
+  const blocked = await passwordChecksBlockedFor(db, { email, ipHash: input.client.ipHash }, now);
   if (blocked > 0) {
     await appendAudit(db, {
       actor: { userId: null, label: "anonyme" },
@@ -53,8 +77,7 @@ export async function loginWithPassword(
 
   if (!user || !passwordOk || user.status !== "ACTIVE" || staffWithoutMfa) {
     return db.transaction(async (tx) => {
-      const accountBlocked = await hit(tx, accountKey(email), THROTTLE_RULES.loginAccount, now);
-      const ipBlocked = await hit(tx, ipKey(input.client.ipHash), THROTTLE_RULES.loginIp, now);
+      const nowBlocked = await countPasswordFailure(tx, { email, ipHash: input.client.ipHash }, now);
       await appendAudit(tx, {
         actor: user ? { userId: user.id, label: OWN_ACCOUNT_LABEL } : { userId: null, label: "anonyme" },
         action: "auth.login.failed",
@@ -67,16 +90,14 @@ export async function loginWithPassword(
           ...(user ? {} : { account: blindIndex("audit-email", email) }),
         },
       }, now);
-      if (accountBlocked || ipBlocked) {
-        return { kind: "throttled", retryAfterSeconds: Math.ceil(THROTTLE_RULES.loginAccount.blockMs / 1000) } as const;
-      }
+      if (nowBlocked) return { kind: "throttled", retryAfterSeconds: PASSWORD_LOCKOUT_SECONDS } as const;
       return { kind: "invalid" } as const;
     });
   }
 
   const mfaRequired = user.totpEnabled;
   return db.transaction(async (tx) => {
-    await reset(tx, accountKey(email));
+    await clearPasswordFailures(tx, email);
     const { token, session } = await createSession(
       tx,
       { userId: user.id, role: user.role, mfaVerified: !mfaRequired, ipHash: input.client.ipHash, userAgent: input.client.userAgent },

@@ -38,6 +38,12 @@ export async function loader(args: Route.LoaderArgs) {
   };
 }
 
+/** The current password is checked under the login's throttle: too many wrong guesses lock it (429). */
+function tooManyAttempts(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `Trop de tentatives avec un mot de passe incorrect. Par sécurité, réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.`;
+}
+
 export async function action(args: Route.ActionArgs) {
   const { user, session } = await requireMember(args);
   const form = await readForm(args.request);
@@ -55,6 +61,12 @@ export async function action(args: Route.ActionArgs) {
       newPassword: submission.value.password,
       ipHash,
     });
+    if (outcome.kind === "throttled") {
+      return data(
+        { intent, result: submission.reply({ fieldErrors: { currentPassword: [tooManyAttempts(outcome.retryAfterSeconds)] }, ...hidden }) },
+        { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
+      );
+    }
     if (outcome.kind === "bad-password") {
       return data({ intent, result: submission.reply({ fieldErrors: { currentPassword: ["Mot de passe actuel incorrect."] }, ...hidden }) }, { status: 400 });
     }
@@ -84,6 +96,12 @@ export async function action(args: Route.ActionArgs) {
     const submission = parseForm(form, disableTotpSchema);
     if (submission.status !== "success") return data({ intent, result: submission.reply({ hideFields: ["currentPassword"] }) }, { status: 400 });
     const outcome = await disableTotp(db(), { userId: user.id, password: submission.value.currentPassword, ipHash });
+    if (typeof outcome === "object") {
+      return data(
+        { intent, result: submission.reply({ fieldErrors: { currentPassword: [tooManyAttempts(outcome.throttled)] }, hideFields: ["currentPassword"] }) },
+        { status: 429, headers: { "Retry-After": String(outcome.throttled) } },
+      );
+    }
     if (outcome !== "disabled") {
       return data(
         { intent, result: submission.reply({ fieldErrors: { currentPassword: ["Mot de passe actuel incorrect."] }, hideFields: ["currentPassword"] }) },
