@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changePassword } from "~/features/accounts/account-security.server";
 import { completeActivation, requestActivation } from "~/features/accounts/activate-account.server";
@@ -179,6 +179,30 @@ describe("account activation", () => {
 
     await requestActivation(t.db, { memberNumber: "A11112222", birthDate: "1975-03-09", client: client("ip-9b") });
     expect((await lastMailTo(person.email!))!.template).toBe("account.already-active");
+  });
+
+  it("answers and throttles the same whether or not the member number and birth date match", async () => {
+    await createMemberPerson(t.db, { memberNumber: "A22223333", birthDate: "1980-01-01" });
+    await createMemberPerson(t.db, { memberNumber: "A33334444", birthDate: "1980-01-01" });
+    const now = new Date();
+    const attempts = async (memberNumber: string, birthDate: string, ip: string) => {
+      const out = [];
+      for (let i = 0; i < 4; i++) out.push(await requestActivation(t.db, { memberNumber, birthDate, client: client(ip) }, now));
+      return out;
+    };
+    // Matching data (an e-mail goes out each time) and wrong data, each from its own address.
+    const matching = await attempts("A22223333", "1980-01-01", "ip-act-1");
+    const wrong = await attempts("A33334444", "1999-12-31", "ip-act-2");
+    expect(wrong).toEqual(matching);
+    expect(matching.slice(0, 3)).toEqual([{ kind: "accepted" }, { kind: "accepted" }, { kind: "accepted" }]);
+    expect(matching[3]).toEqual({ kind: "throttled", retryAfterSeconds: 3600 });
+    // The per-number throttle holds from another address too, and is keyed without the number in clear.
+    expect(await requestActivation(t.db, { memberNumber: "A33334444", birthDate: "1980-01-01", client: client("ip-act-3") }, now)).toEqual({
+      kind: "throttled",
+      retryAfterSeconds: 3600,
+    });
+    const keys = await t.db.execute(sql`select * from throttle_buckets`);
+    expect(JSON.stringify(keys)).not.toContain("A33334444");
   });
 });
 

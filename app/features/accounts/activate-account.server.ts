@@ -6,6 +6,7 @@ import { hashPassword } from "~/platform/auth/password.server";
 import { createSession } from "~/platform/auth/session.server";
 import { THROTTLE_RULES, blockedFor, hit } from "~/platform/auth/throttle.server";
 import { config } from "~/platform/config/env.server";
+import { blindIndex } from "~/platform/crypto/keyring.server";
 import type { Db } from "~/platform/db/client.server";
 import { authTokens, persons, users } from "~/platform/db/schema";
 import { enqueueMail } from "~/platform/mail/outbox.server";
@@ -17,7 +18,13 @@ import { openPersonContact, openTokenEmail, sealTokenEmail, sealUserEmail } from
 /**
  * Account activation for people who are already members: member number + birth date prove
  * membership, the e-mail address on file proves control of the mailbox, then a password is
- * chosen. The answer to step one is the same whether or not the member exists.
+ * chosen. Step one must not be an oracle: the answer, its status and the throttling are the same
+ * whether or not the member number and birth date match. Every attempt counts against the
+ * per-IP key and against a per-member-number key (a blind index of the number as typed, so the
+ * throttle table holds no member number), before the lookup; a lockout therefore cannot be
+ * aimed at a member by knowing their birth date, nor does it reveal one. Residual: a match also
+ * writes the token and the outbox row in the same transaction, a few milliseconds more than a
+ * non-match's audit entry (see ADR 011).
  */
 export async function requestActivation(
   db: Db,
@@ -25,12 +32,13 @@ export async function requestActivation(
   now = new Date(),
 ): Promise<{ kind: "accepted" } | { kind: "throttled"; retryAfterSeconds: number }> {
   const ipKey = `activation:ip:${input.client.ipHash}`;
-  const targetKey = `activation:member:${input.memberNumber}`;
+  const targetKey = `activation:member:${blindIndex("activation-member-number", input.memberNumber.trim().toUpperCase())}`;
   const blocked = Math.max(await blockedFor(db, ipKey, now), await blockedFor(db, targetKey, now));
   if (blocked > 0) return { kind: "throttled", retryAfterSeconds: blocked };
 
   return db.transaction(async (tx) => {
     await hit(tx, ipKey, THROTTLE_RULES.emailRequestIp, now);
+    await hit(tx, targetKey, THROTTLE_RULES.emailRequestTarget, now);
     const [person] = await tx
       .select({ id: persons.id, emailEnc: persons.emailEnc, phoneEnc: persons.phoneEnc, firstName: persons.firstName, userId: users.id })
       .from(persons)
@@ -48,7 +56,6 @@ export async function requestActivation(
       }, now);
       return { kind: "accepted" } as const;
     }
-    await hit(tx, targetKey, THROTTLE_RULES.emailRequestTarget, now);
     const origin = config().publicOrigin;
     if (person.userId) {
       await enqueueMail(tx, {
