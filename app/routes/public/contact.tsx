@@ -7,7 +7,7 @@ import { encodePowPayload, powChallengeSchema } from "~/features/contact/proof-o
 import { PowUnavailableError, solvePow } from "~/features/contact/pow-client";
 import { CATEGORY_LABELS, CONTACT_CATEGORIES, contactSchema, MESSAGE_MAX_LENGTH, MESSAGE_MIN_LENGTH, POW_FIELD } from "~/features/contact/schemas";
 import { countContactAttempt, submitContact } from "~/features/contact/submit-contact.server";
-import { getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
+import { auditActorOf, getSignedIn, ipHashOf } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { parseForm, readForm, rejectBots } from "~/platform/http/form.server";
 import { FieldError, FormErrors, Honeypot, SubmitButton, TextField } from "~/ui/form";
@@ -59,7 +59,7 @@ export async function action(args: Route.ActionArgs) {
   const outcome = await submitContact(db(), {
     ...fields,
     pow,
-    sender: signedIn ? { userId: signedIn.user.id, label: signedIn.user.email } : null,
+    sender: signedIn ? auditActorOf(signedIn.user) : null,
     client: { ipHash },
   });
   switch (outcome.kind) {
