@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { OpenFeature } from "@openfeature/server-sdk";
 import { createRequestHandler } from "@react-router/express";
 import express from "express";
-import { createRequestHandler as createCoreRequestHandler, type ServerBuild } from "react-router";
+import type { ServerBuild } from "react-router";
 import type { ViteDevServer } from "vite";
 import { isDatabaseEmpty, seedDemoData } from "~/features/demo/seed.server";
 import { demoStartupBanner } from "~/features/demo/startup-banner";
@@ -20,11 +20,11 @@ import { MAX_CLAIM_BODY_BYTES } from "~/features/claims/index.server";
 import { config } from "~/platform/config/env.server";
 import { database, db } from "~/platform/db/client.server";
 import { afterMigrate } from "~/after-migrate.server";
+import { publicPageCache } from "./public-page-cache";
 import { applyMigrations } from "~/platform/db/migrate.server";
 import { openConfiguredDatabase } from "~/platform/db/open-configured.server";
 import { sessionCookieName } from "~/platform/auth/session.server";
 import type { DatabaseAvailability } from "~/platform/db/availability";
-import { createAnonymousPageCache } from "~/platform/http/anonymous-page-cache.server";
 import { type BodyLimits, DEFAULT_BODY_LIMIT_BYTES, bodyLimit } from "~/platform/http/body-limit.server";
 import { databaseUnavailableAnswer, DATABASE_RETRY_AFTER_SECONDS, type UnavailableAnswer } from "~/platform/http/database-unavailable";
 import { classifyRequest } from "~/platform/http/request-kind";
@@ -229,38 +229,6 @@ export function describeStartupError(err: unknown): string {
   const root = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const message = root instanceof Error ? root.message : String(root);
   return scrubText(message).slice(0, 500);
-}
-
-/** The public home is served from a short-lived cache to anonymous visitors (see ADR 006). */
-function publicPageCache(build: ServerBuild, switchboardVersion: () => number) {
-  const handle = createCoreRequestHandler(build, "production");
-  const origin = config().publicOrigin;
-  return createAnonymousPageCache({
-    paths: ["/"],
-    ttlMs: 10_000,
-    // The degraded-services banner is part of every page.
-    variant: () => String(switchboardVersion()),
-    sessionCookieName,
-    async render(pathname, nonce) {
-      const response = await handle(new Request(`${origin}${pathname}`, { headers: { accept: "text/html" } }), {
-        nonce,
-        requestId: "page-cache",
-        clientIp: "page-cache",
-        logError(error: unknown) {
-          logger.error({ err: describeError(error) }, "page cache render error");
-        },
-        reportDatabaseFailure: (error: unknown) => database().availability.reportFailure(error),
-        // A page that failed is not cached (only 200s are), whatever its status.
-        databaseUnavailableResponse: () => null,
-      });
-      return {
-        status: response.status,
-        contentType: response.headers.get("content-type") ?? "text/html; charset=utf-8",
-        body: await response.text(),
-        setsCookie: response.headers.has("set-cookie"),
-      };
-    },
-  });
 }
 
 export type RunningBascule = { server: Server; stop(): Promise<void> };
