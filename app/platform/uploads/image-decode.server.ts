@@ -10,13 +10,18 @@ import { PNG } from "pngjs";
  * kilobytes announcing a gigapixel — is refused before any memory is allocated, and to refuse
  * anything after the image's end (a polyglot's appended HTML or archive). Extra JPEG images after
  * the first (multi-picture and gain-map photos of recent phones) are accepted when each is itself
- * a well-formed JPEG.
+ * a well-formed JPEG. Request handlers run the pixel decode in a worker thread
+ * (image-decode-pool.server.ts), whose verdict `inspectJpeg`/`inspectPng` then return.
  */
 
 /** 40 megapixels: a 8,000 × 5,000 photo. A phone's default photo is 12 megapixels. */
 export const MAX_IMAGE_PIXELS = 40_000_000;
 
-export type ImageRefusal = "malformed" | "too-many-pixels";
+/**
+ * "busy" and "timeout" come only from the off-thread decode (image-decode-pool.server.ts): too many
+ * images waiting to be decoded, or one that took longer than the time limit.
+ */
+export type ImageRefusal = "malformed" | "too-many-pixels" | "busy" | "timeout";
 export type ImageVerdict = { ok: true; width: number; height: number } | { ok: false; reason: ImageRefusal; detail: string };
 
 class Bad extends Error {
@@ -94,64 +99,112 @@ function walkJpeg(b: Uint8Array, start: number): { end: number; width: number; h
   }
 }
 
+/** What the walk of a JPEG tells: where its first image ends and its announced size. */
+export type JpegPlan = { kind: "jpeg"; end: number; width: number; height: number };
+
+/** The structural walk (cheap): throws a refusal, or returns what the pixel decode must check. */
+export function planJpeg(bytes: Uint8Array): JpegPlan {
+  const first = walkJpeg(bytes, 0);
+  // After the image: only further complete JPEGs (multi-picture format), nothing else.
+  let pos = first.end;
+  while (pos < bytes.length) pos = walkJpeg(bytes, pos).end;
+  return { kind: "jpeg", ...first };
+}
+
+/** jpeg-js options, shared with the worker's decode. */
+export const JPEG_DECODE_OPTIONS = {
+  useTArray: true,
+  formatAsRGBA: false,
+  tolerantDecoding: false,
+  maxResolutionInMP: MAX_IMAGE_PIXELS / 1_000_000,
+  maxMemoryUsageInMB: 512,
+} as const;
+
 export function inspectJpeg(bytes: Uint8Array): ImageVerdict {
+  const decided = decidedOffThread.get(bytes);
+  if (decided) return decided;
   return verdict(() => {
-    const first = walkJpeg(bytes, 0);
-    // After the image: only further complete JPEGs (multi-picture format), nothing else.
-    let pos = first.end;
-    while (pos < bytes.length) pos = walkJpeg(bytes, pos).end;
-    const decoded = jpeg.decode(bytes.subarray(0, first.end), {
-      useTArray: true,
-      formatAsRGBA: false,
-      tolerantDecoding: false,
-      maxResolutionInMP: MAX_IMAGE_PIXELS / 1_000_000,
-      maxMemoryUsageInMB: 512,
-    });
-    if (decoded.width !== first.width || decoded.height !== first.height) throw new Bad("malformed", "JPEG size mismatch");
-    return { width: decoded.width, height: decoded.height };
+    const plan = planJpeg(bytes);
+    const decoded = jpeg.decode(bytes.subarray(0, plan.end), JPEG_DECODE_OPTIONS);
+    return checkDecodedSize(plan, decoded);
   });
+}
+
+export function checkDecodedSize(plan: { kind: "jpeg" | "png"; width: number; height: number }, decoded: { width: number; height: number }) {
+  if (decoded.width !== plan.width || decoded.height !== plan.height) throw new Bad("malformed", plan.kind === "jpeg" ? "JPEG size mismatch" : "PNG size mismatch");
+  return { width: plan.width, height: plan.height };
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-export function inspectPng(bytes: Uint8Array): ImageVerdict {
-  return verdict(() => {
-    if (!PNG_SIGNATURE.every((v, i) => bytes[i] === v)) throw new Bad("malformed", "no PNG signature");
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let pos = 8;
-    let size: { width: number; height: number } | null = null;
-    let rawBytes = 0;
-    const idat: Uint8Array[] = [];
-    for (;;) {
-      if (pos + 12 > bytes.length) throw new Bad("malformed", "truncated PNG chunk");
-      const length = view.getUint32(pos);
-      const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-      if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff || pos + 12 + length > bytes.length) throw new Bad("malformed", "bad PNG chunk");
-      if (size === null) {
-        if (type !== "IHDR" || length !== 13) throw new Bad("malformed", "PNG without IHDR first");
-        size = { width: view.getUint32(pos + 8), height: view.getUint32(pos + 12) };
-        checkPixels(size.width, size.height);
-        rawBytes = pngRawSize(size.width, size.height, bytes[pos + 16]!, bytes[pos + 17]!, bytes[pos + 20]!);
-      }
-      if (type === "IDAT") idat.push(bytes.subarray(pos + 8, pos + 8 + length));
-      pos += 12 + length;
-      if (type === "IEND") break;
+/** What the walk of a PNG tells: its size, the inflated size of its pixels, where its IDAT data lie. */
+export type PngPlan = { kind: "png"; width: number; height: number; rawBytes: number; idat: [start: number, end: number][] };
+
+/** The structural walk (cheap): throws a refusal, or returns what the pixel decode must check. */
+export function planPng(bytes: Uint8Array): PngPlan {
+  if (!PNG_SIGNATURE.every((v, i) => bytes[i] === v)) throw new Bad("malformed", "no PNG signature");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 8;
+  let size: { width: number; height: number } | null = null;
+  let rawBytes = 0;
+  const idat: [number, number][] = [];
+  for (;;) {
+    if (pos + 12 > bytes.length) throw new Bad("malformed", "truncated PNG chunk");
+    const length = view.getUint32(pos);
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+    if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff || pos + 12 + length > bytes.length) throw new Bad("malformed", "bad PNG chunk");
+    if (size === null) {
+      if (type !== "IHDR" || length !== 13) throw new Bad("malformed", "PNG without IHDR first");
+      size = { width: view.getUint32(pos + 8), height: view.getUint32(pos + 12) };
+      checkPixels(size.width, size.height);
+      rawBytes = pngRawSize(size.width, size.height, bytes[pos + 16]!, bytes[pos + 17]!, bytes[pos + 20]!);
     }
-    if (pos !== bytes.length) throw new Bad("malformed", "data after the PNG's end");
+    if (type === "IDAT") idat.push([pos + 8, pos + 8 + length]);
+    pos += 12 + length;
+    if (type === "IEND") break;
+  }
+  if (pos !== bytes.length) throw new Bad("malformed", "data after the PNG's end");
+  return { kind: "png", ...size!, rawBytes, idat };
+}
+
+export function inspectPng(bytes: Uint8Array): ImageVerdict {
+  const decided = decidedOffThread.get(bytes);
+  if (decided) return decided;
+  return verdict(() => {
+    const plan = planPng(bytes);
     // The compressed pixels must inflate to exactly the rows the header announces (the decoder
     // below is lenient with a short or broken stream).
     let inflated: Buffer;
     try {
-      inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: rawBytes + 1 });
+      inflated = inflateSync(Buffer.concat(plan.idat.map(([start, end]) => bytes.subarray(start, end))), { maxOutputLength: plan.rawBytes + 1 });
     } catch {
       throw new Bad("malformed", "PNG pixel data does not decompress");
     }
-    if (inflated.length !== rawBytes) throw new Bad("malformed", "PNG pixel data of a wrong size");
+    if (inflated.length !== plan.rawBytes) throw new Bad("malformed", "PNG pixel data of a wrong size");
     // Decodes every pixel; chunk CRCs are checked.
     const decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { checkCRC: true });
-    if (decoded.width !== size!.width || decoded.height !== size!.height) throw new Bad("malformed", "PNG size mismatch");
-    return size!;
+    return checkDecodedSize(plan, decoded);
   });
+}
+
+/**
+ * Verdicts reached by the off-thread decode, keyed by the very byte array they were reached for:
+ * `inspectJpeg`/`inspectPng` return them instead of decoding again on the event loop.
+ */
+const decidedOffThread = new WeakMap<Uint8Array, ImageVerdict>();
+
+export function recordOffThreadVerdict(bytes: Uint8Array, result: ImageVerdict): void {
+  decidedOffThread.set(bytes, result);
+}
+
+/** The walk of `bytes` as the given type, or its refusal. */
+export function planImage(bytes: Uint8Array, kind: "jpeg" | "png"): { ok: true; plan: JpegPlan | PngPlan } | { ok: false; verdict: ImageVerdict } {
+  let plan: JpegPlan | PngPlan | null = null;
+  const result = verdict(() => {
+    plan = kind === "jpeg" ? planJpeg(bytes) : planPng(bytes);
+    return plan;
+  });
+  return plan && result.ok ? { ok: true, plan } : { ok: false, verdict: result };
 }
 
 const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };

@@ -18,10 +18,12 @@ import {
   type IntakePerson,
   type ParsedClaimEmail,
   decideIntake,
+  MAX_EMAIL_DOCUMENTS,
   parseClaimEmail,
   TRIAGE_REASONS,
 } from "./email-parse";
 import { submitClaim, type SubmittedClaim } from "../member/submit-claim.server";
+import { prepareImageInspection } from "../member/upload-inspection.server";
 import { formatEuros } from "~/platform/format/euros";
 import { emailIndex, openPersonContact, sealInboundSender } from "~/platform/crypto/personal-data.server";
 
@@ -192,6 +194,8 @@ export async function ingestMessage(db: DbOrTx, message: MailboxMessage, context
   } catch {
     parsed = null;
   }
+  // Images decoded off the event loop; decideIntake's inspection then reuses the verdicts.
+  if (parsed && parsed.attachments.length <= MAX_EMAIL_DOCUMENTS) await prepareImageInspection(parsed.attachments.map((a) => a.bytes));
   // Outside the parsing guard: a database error must fail the message (retried), not triage it.
   const decision: IntakeDecision = parsed
     ? decideIntake(parsed, await lookupIntake(db, parsed.sender, parsed.memberNumber))

@@ -417,7 +417,7 @@ export const TRIAGE_REASONS = {
 export type TriageReason = keyof typeof TRIAGE_REASONS;
 
 /** More documents than any single claim needs: likely not a claim (or a mailbox flood). */
-const MAX_EMAIL_DOCUMENTS = 10;
+export const MAX_EMAIL_DOCUMENTS = 10;
 
 export type IntakeDecision =
   | {

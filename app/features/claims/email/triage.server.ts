@@ -8,6 +8,7 @@ import { DOCUMENT_KIND_LABELS } from "../member/documents";
 import { RAW_MESSAGE_PURPOSE } from "./email-intake.server";
 import { htmlToText, inspectAttachments, parseClaimEmail, TRIAGE_REASONS, type TriageReason } from "./email-parse";
 import { submitClaim } from "../member/submit-claim.server";
+import { prepareImageInspection } from "../member/upload-inspection.server";
 import { openInboundSender } from "~/platform/crypto/personal-data.server";
 
 /*
@@ -90,6 +91,7 @@ export async function readInboundEmail(db: DbOrTx, id: string, context: Context)
     const addressText = (v: typeof mail.to) => (Array.isArray(v) ? v.map((a) => a.text).join(", ") : (v?.text ?? ""));
     headers = { to: addressText(mail.to), date: mail.date ? mail.date.toISOString() : null, replyTo: mail.replyTo?.text ?? null };
     const parsed = parseClaimEmail(mail);
+    await prepareImageInspection(parsed.attachments.map((a) => a.bytes));
     const inspected = inspectAttachments(parsed.attachments);
     attachments = [
       ...inspected.documents.map((d) => ({
@@ -155,7 +157,9 @@ export async function readInboundAttachment(db: DbOrTx, id: string, index: numbe
   let documents: ReturnType<typeof inspectAttachments>["documents"];
   try {
     const mail = await simpleParser(decryptBytes(RAW_MESSAGE_PURPOSE, email.rawEnc), { skipImageLinks: true, skipTextToHtml: true });
-    documents = inspectAttachments(parseClaimEmail(mail).attachments).documents;
+    const { attachments } = parseClaimEmail(mail);
+    await prepareImageInspection(attachments.map((a) => a.bytes));
+    documents = inspectAttachments(attachments).documents;
   } catch {
     return null;
   }
@@ -241,7 +245,9 @@ export async function attachInboundEmail(
     let documents: ReturnType<typeof inspectAttachments>["documents"] = [];
     let refused = 0;
     try {
-      const inspected = inspectAttachments(parseClaimEmail(await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true })).attachments);
+      const { attachments } = parseClaimEmail(await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true }));
+      await prepareImageInspection(attachments.map((a) => a.bytes));
+      const inspected = inspectAttachments(attachments);
       documents = inspected.documents;
       refused = inspected.rejected.length;
     } catch {

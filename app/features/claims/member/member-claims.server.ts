@@ -9,7 +9,7 @@ import { adjudicateClaim } from "../engine/adjudication";
 import { loadClaimContext } from "../engine/claim-context.server";
 import type { ClaimStatus } from "./claim-mail";
 import type { DocumentKind, InspectedDocument } from "./documents";
-import { inspectUpload } from "./upload-inspection.server";
+import { inspectUploadOffThread } from "./upload-inspection.server";
 import { UploadRejected, contentSha256, decryptDocumentContent, readClaimForm } from "./documents.server";
 import { type ClaimForm, claimFormSchema, idempotencyKeySchema } from "./schemas";
 import { claimReferenceData } from "../engine/reference-data.server";
@@ -378,7 +378,7 @@ export async function processClaimPost(db: Db, request: Request, input: { member
       continue;
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const inspection = inspectUpload(bytes, file.name);
+    const inspection = await inspectUploadOffThread(bytes, file.name);
     if (!inspection.ok) {
       fieldErrors[w.field] = [inspection.message];
       statuses.push(inspection.status);

@@ -1,3 +1,4 @@
+import { decodeImageOffThread } from "~/platform/uploads/image-decode-pool.server";
 import { type ImageVerdict, inspectJpeg, inspectPng, MAX_IMAGE_PIXELS } from "~/platform/uploads/image-decode.server";
 import { inspectPdfStructure, type PdfRefusal } from "~/platform/uploads/pdf-structure.server";
 import { type DocumentMimeType, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_SIZE_LABEL, sanitiseFileName, type UploadInspection } from "./documents";
@@ -37,10 +38,42 @@ export const PDF_REFUSAL_MESSAGES: Record<PdfRefusal, string> = {
 export const IMAGE_MALFORMED_MESSAGE = "Cette image est endommagée ou n’est pas une vraie image JPEG ou PNG. Reprenez la photo, ou envoyez un PDF.";
 export const IMAGE_TOO_LARGE_MESSAGE = `Cette image compte plus de ${MAX_IMAGE_PIXELS / 1_000_000} millions de pixels. Envoyez une photo de taille normale, ou un PDF.`;
 
-const imageRefusal = (verdict: ImageVerdict) =>
-  verdict.ok ? null : verdict.reason === "too-many-pixels" ? IMAGE_TOO_LARGE_MESSAGE : IMAGE_MALFORMED_MESSAGE;
+export const IMAGE_BUSY_MESSAGE = "Trop d’images sont en cours de vérification en ce moment. Réessayez dans quelques instants.";
+export const IMAGE_TIMEOUT_MESSAGE = "La vérification de cette image a pris trop de temps : elle est refusée. Envoyez une photo plus légère, ou un PDF.";
 
-/** Checks one uploaded file: size, type by content, then the content itself. */
+const IMAGE_REFUSAL_MESSAGES: Record<Exclude<ImageVerdict, { ok: true }>["reason"], string> = {
+  malformed: IMAGE_MALFORMED_MESSAGE,
+  "too-many-pixels": IMAGE_TOO_LARGE_MESSAGE,
+  busy: IMAGE_BUSY_MESSAGE,
+  timeout: IMAGE_TIMEOUT_MESSAGE,
+};
+
+const imageRefusal = (verdict: ImageVerdict) => (verdict.ok ? null : IMAGE_REFUSAL_MESSAGES[verdict.reason]);
+
+/**
+ * Decodes the image among `files` (if any) in a worker thread, off the event loop; `inspectUpload`
+ * on these same byte arrays then uses those verdicts instead of decoding in-process. Sequential:
+ * one upload's images never take more than one of the pool's slots.
+ */
+export async function prepareImageInspection(files: readonly Uint8Array[]): Promise<void> {
+  for (const bytes of files) {
+    if (bytes.length === 0 || bytes.length > MAX_DOCUMENT_BYTES) continue;
+    const signature = SIGNATURES.find((s) => startsWith(bytes, s.magic));
+    if (signature?.mimeType === "image/jpeg") await decodeImageOffThread(bytes, "jpeg");
+    else if (signature?.mimeType === "image/png") await decodeImageOffThread(bytes, "png");
+  }
+}
+
+/** `inspectUpload`, the image decode running in a worker thread: what request handlers call. */
+export async function inspectUploadOffThread(bytes: Uint8Array, declaredName: string): Promise<UploadInspection> {
+  await prepareImageInspection([bytes]);
+  return inspectUpload(bytes, declaredName);
+}
+
+/**
+ * Checks one uploaded file: size, type by content, then the content itself. An image not decoded
+ * beforehand by `prepareImageInspection` is decoded here, on the calling thread.
+ */
 export function inspectUpload(bytes: Uint8Array, declaredName: string): UploadInspection {
   if (bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, status: 413, message: tooLargeMessage() };
   if (bytes.length === 0) return { ok: false, status: 415, message: "Ce fichier est vide." };
