@@ -11,7 +11,7 @@ import { saveQuote } from "~/features/quotes/create-quote.server";
 import { ensureTariff } from "~/features/quotes/ensure-tariff.server";
 import { isMandateReference } from "~/features/subscriptions/sepa-mandate";
 import { mandatePdfForDraft } from "~/features/subscriptions/mandate-pdf.server";
-import { getSubscriptionDetail, listPendingSubscriptions, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
+import { NIR_REVIEW_LABEL, getSubscriptionDetail, listPendingSubscriptions, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
 import { sendSignatureCode, verifySignatureCode } from "~/features/subscriptions/signature.server";
 import {
   DRAFT_LIFETIME_MS,
@@ -259,13 +259,38 @@ describe("submission and review", () => {
     expect(await t.db.select().from(auditLog).where(and(eq(auditLog.action, "subscription.refused"), eq(auditLog.targetId, contract!.id)))).toHaveLength(1);
   });
 
-  it("does not create a second contract for someone already protected", async () => {
+  it("accepts a subscription with an already known NIR like any other and leaves it to staff review", async () => {
     const email = "doublon@exemple.fr";
     const { draft } = await filledDraft(email, NIR);
     await sendSignatureCode(t.db, draft, client(), NOW);
     const before = (await t.db.select().from(contracts)).length;
-    expect((await verifySignatureCode(t.db, draft.id, await codeFromMail(email), client(), minutes(1))).kind).toBe("duplicate-nir");
-    expect((await t.db.select().from(contracts)).length).toBe(before);
+    // The same answer as for anyone else: nothing tells the signer that the NIR is known.
+    const signed = await verifySignatureCode(t.db, draft.id, await codeFromMail(email), client(), minutes(1));
+    expect(signed.kind).toBe("signed");
+    expect((await t.db.select().from(contracts)).length).toBe(before + 1);
+    expect(await lastMail(email, "subscription.received")).toBeDefined();
+    const [row] = await t.db.select().from(subscriptionDrafts).where(eq(subscriptionDrafts.id, draft.id));
+    const people = await t.db.select().from(persons).where(eq(persons.contractId, row!.contractId!));
+    const member = people.find((p) => p.role === "MEMBER")!;
+    // The NIR is kept (encrypted, with its hint) but not indexed: the existing file keeps the index.
+    expect(decryptField("persons.nir", member.nirEnc!)).toBe(NIR);
+    expect(member).toMatchObject({ nirBidx: null, nirHint: "2951093" });
+
+    const pending = await listPendingSubscriptions(t.db);
+    expect(pending.find((p) => p.id === draft.id)?.nirReview).toBe(true);
+    expect(pending.filter((p) => p.id !== draft.id).every((p) => !p.nirReview)).toBe(true);
+    const detail = await getSubscriptionDetail(t.db, draft.id);
+    expect(detail?.nirReview).toBe(true);
+    expect(detail?.persons.find((p) => p.role === "MEMBER")).toMatchObject({ nirAlreadyKnown: true, nir: "2 95 10 •• ••• ••• 93" });
+    expect(detail?.persons.find((p) => p.role === "CHILD")?.nirAlreadyKnown).toBe(false);
+    expect(NIR_REVIEW_LABEL).toContain("NIR déjà connu");
+
+    const staff = { actor: { userId: null, label: "gestion@bascule.example" }, ipHash: "staff-ip" };
+    expect((await validateSubscription(t.db, draft.id, staff, minutes(30))).kind).toBe("nir-check-required");
+    expect((await t.db.select().from(contracts).where(eq(contracts.id, row!.contractId!)))[0]!.status).toBe("PENDING");
+    expect((await validateSubscription(t.db, draft.id, { ...staff, nirChecked: true }, minutes(31))).kind).toBe("done");
+    const [audit] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "subscription.validated"), eq(auditLog.targetId, row!.contractId!)));
+    expect(audit!.details).toMatchObject({ nirAlreadyKnownChecked: true });
   });
 
   it("keeps the audit chain intact and never logs a clear identifier", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { TOKEN_LIFETIME_MS, newToken } from "~/features/accounts/index.server";
 import { maskIbanHint, maskNirHint } from "~/platform/identifiers/identifiers";
 import { type Actor, appendAudit } from "~/platform/audit/audit.server";
@@ -16,7 +16,16 @@ import { openDraft } from "./draft-storage.server";
  * and IBAN masked, from their hints: nothing is decrypted for review), and the decision. Validating
  * activates the contract and e-mails the new member an activation link (the same single-use token
  * flow as /activation); refusing closes the contract and tells the prospect why. Both are audited.
+ *
+ * A person whose NIR was already known when the subscription was signed carries the NIR without
+ * its blind index (see submit-subscription.server.ts): the list and the file flag it, and
+ * validation requires the reviewer to confirm the check was done.
  */
+
+export const NIR_REVIEW_LABEL = "NIR déjà connu : à vérifier avant validation";
+
+/** A pending person with an encrypted NIR but no blind index: that NIR belonged to someone already. */
+const nirAlreadyKnown = (p: { nirEnc: unknown; nirBidx: string | null }) => p.nirEnc !== null && p.nirBidx === null;
 
 export async function listPendingSubscriptions(db: Db) {
   const rows = await db
@@ -29,6 +38,7 @@ export async function listPendingSubscriptions(db: Db) {
       departement: contracts.departement,
       quote: subscriptionDrafts.quote,
       data: subscriptionDrafts.data,
+      nirReview: sql<boolean>`exists (select 1 from ${persons} where ${persons.contractId} = ${contracts.id} and ${persons.nirEnc} is not null and ${persons.nirBidx} is null)`.mapWith(Boolean),
     })
     .from(subscriptionDrafts)
     .innerJoin(contracts, eq(contracts.id, subscriptionDrafts.contractId))
@@ -49,6 +59,7 @@ export async function listPendingSubscriptions(db: Db) {
       departement: r.departement,
       subscriber: member ? `${member.firstName} ${member.lastName}` : "",
       personCount: r.quote.persons.length,
+      nirReview: r.nirReview,
     };
   });
 }
@@ -82,6 +93,7 @@ export async function getSubscriptionDetail(db: Db, id: string) {
     decidedAt: row.draft.decidedAt,
     decidedBy: row.draft.decidedByLabel,
     refusalReason: row.draft.refusalReason,
+    nirReview: people.some(nirAlreadyKnown),
     contract: {
       number: row.contract.number,
       status: row.contract.status,
@@ -104,6 +116,7 @@ export async function getSubscriptionDetail(db: Db, id: string) {
       memberNumber: p.memberNumber,
       nir: p.nirHint ? maskNirHint(p.nirHint) : null,
       coveredBy: p.nirHolderPersonId ? (names.get(p.nirHolderPersonId) ?? null) : null,
+      nirAlreadyKnown: nirAlreadyKnown(p),
     })),
     mandate: mandate
       ? {
@@ -120,6 +133,7 @@ export async function getSubscriptionDetail(db: Db, id: string) {
 }
 
 export type DecisionResult = { kind: "done"; contractNumber: string } | { kind: "not-pending" };
+export type ValidationResult = DecisionResult | { kind: "nir-check-required" };
 
 type Decider = { actor: Actor; ipHash: string | null };
 
@@ -138,13 +152,20 @@ async function lockPending(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], 
     .limit(1);
   const email = member ? openPersonContact(member).email : null;
   if (!member || !email) return null;
-  return { ...row, member: { ...member, email } };
+  const people = await tx.select({ nirEnc: persons.nirEnc, nirBidx: persons.nirBidx }).from(persons).where(eq(persons.contractId, row.contract.id));
+  return { ...row, member: { ...member, email }, nirReview: people.some(nirAlreadyKnown) };
 }
 
-export async function validateSubscription(db: Db, id: string, by: Decider, now = new Date()): Promise<DecisionResult> {
+export async function validateSubscription(
+  db: Db,
+  id: string,
+  by: Decider & { nirChecked?: boolean },
+  now = new Date(),
+): Promise<ValidationResult> {
   return db.transaction(async (tx) => {
     const found = await lockPending(tx, id);
     if (!found) return { kind: "not-pending" } as const;
+    if (found.nirReview && !by.nirChecked) return { kind: "nir-check-required" } as const;
     await tx.update(contracts).set({ status: "ACTIVE" }).where(eq(contracts.id, found.contract.id));
     await tx
       .update(subscriptionDrafts)
@@ -178,7 +199,7 @@ export async function validateSubscription(db: Db, id: string, by: Decider, now 
       targetType: "contract",
       targetId: found.contract.id,
       ipHash: by.ipHash,
-      details: { contractNumber: found.contract.number, subscriptionId: id },
+      details: { contractNumber: found.contract.number, subscriptionId: id, nirAlreadyKnownChecked: found.nirReview },
     }, now);
     return { kind: "done", contractNumber: found.contract.number } as const;
   });

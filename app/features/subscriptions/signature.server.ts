@@ -97,7 +97,6 @@ export type VerifyResult =
   | { kind: "locked" }
   | { kind: "expired" }
   | { kind: "no-code" }
-  | { kind: "duplicate-nir" }
   | { kind: "incomplete" };
 
 /** Checks a code; the right one signs and submits. The draft row is locked for the check. */

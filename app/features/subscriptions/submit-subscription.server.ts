@@ -18,6 +18,12 @@ import { sealDraftData } from "./draft-storage.server";
  * (NIRs encrypted with their blind index and hint, as everywhere else), the IBAN on the contract,
  * the SEPA mandate, an audit entry and the "request received" e-mail. Either all of it exists or
  * none of it does.
+ *
+ * A NIR already known to Bascule is not announced (that would tell anyone typing a NIR whether
+ * its holder is a member): the subscription is accepted like any other, and the person whose NIR
+ * is already known keeps it encrypted with its hint but without a blind index (the index is
+ * unique, and the number must not be matched to the wrong file). That absent index is the staff
+ * review flag: `/admin/adhesions` shows « NIR déjà connu » and validation asks for the check.
  */
 
 /** Serialises member-number allocation across instances (two submissions never share a number). */
@@ -25,7 +31,6 @@ const MEMBER_SEQUENCE_LOCK = 7_310_042;
 
 export type SubmitResult =
   | { kind: "submitted"; contractId: string; contractNumber: string; memberNumber: string }
-  | { kind: "duplicate-nir" }
   | { kind: "incomplete" };
 
 export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promise<SubmitResult> {
@@ -39,11 +44,12 @@ export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promi
 
   const nirs = data.persons.map((p) => (p.nirEnc ? decryptField(NIR_PURPOSE, p.nirEnc) : null));
   const bidxs = nirs.flatMap((n) => (n ? [blindIndex("nir", n)] : []));
-  if (bidxs.length > 0) {
-    const known = await tx.select({ id: persons.id }).from(persons).where(inArray(persons.nirBidx, bidxs)).limit(1);
-    // Someone already protected by Bascule: a second contract must go through an adviser.
-    if (known.length > 0) return { kind: "duplicate-nir" };
-  }
+  // Someone already protected by Bascule: accepted, and left to staff review (see above).
+  const known = new Set(
+    bidxs.length > 0
+      ? (await tx.select({ nirBidx: persons.nirBidx }).from(persons).where(inArray(persons.nirBidx, bidxs))).map((r) => r.nirBidx)
+      : [],
+  );
   const iban = decryptField(IBAN_PURPOSE, draft.ibanEnc);
 
   await tx.execute(sql`select pg_advisory_xact_lock(${MEMBER_SEQUENCE_LOCK})`);
@@ -100,7 +106,7 @@ export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promi
         lastName: p.lastName,
         birthDate: p.birthDate,
         nirEnc: nir ? encryptField("persons.nir", nir) : null,
-        nirBidx: nir ? blindIndex("nir", nir) : null,
+        nirBidx: nir && !known.has(blindIndex("nir", nir)) ? blindIndex("nir", nir) : null,
         nirHint: nir ? nirHint(nir) : null,
         nirHolderPersonId: holder?.nirHolderPersonId ?? null,
         birthRank: holder?.birthRank ?? null,
@@ -148,7 +154,7 @@ export async function submitSubscription(tx: Tx, draft: Draft, now: Date): Promi
     outcome: "success",
     targetType: "contract",
     targetId: contractId,
-    details: { contractNumber, subscriptionId: draft.id, quoteReference: draft.quoteReference, persons: quotePersons.length },
+    details: { contractNumber, subscriptionId: draft.id, quoteReference: draft.quoteReference, persons: quotePersons.length, nirAlreadyKnown: known.size },
   }, now);
   await enqueueMail(
     tx,

@@ -1,7 +1,7 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
-import { getSubscriptionDetail, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
+import { NIR_REVIEW_LABEL, getSubscriptionDetail, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
 import { refusalSchema } from "~/features/subscriptions/schemas";
 import { ROLE_LABELS } from "~/features/subscriptions/format";
 import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";
@@ -48,7 +48,13 @@ export async function action(args: Route.ActionArgs) {
   const form = await readForm(args.request);
   const by = { actor: auditActorOf(user), ipHash: ipHashOf(args.context) };
   if (form.get("intent") === "validate") {
-    const outcome = await validateSubscription(db(), id.data, by);
+    const outcome = await validateSubscription(db(), id.data, { ...by, nirChecked: form.get("nirChecked") === "on" });
+    if (outcome.kind === "nir-check-required") {
+      return data(
+        { result: undefined, error: "Un numéro de sécurité sociale de cette demande est déjà connu : confirmez l’avoir vérifié avant de valider." },
+        { status: 400 },
+      );
+    }
     if (outcome.kind === "not-pending") return data({ result: undefined, error: "Cette adhésion n’est plus en attente : elle a déjà été traitée." }, { status: 409 });
     throw redirect(`/admin/adhesions/${id.data}`);
   }
@@ -83,6 +89,12 @@ export default function AdhesionDetail({ loaderData: d, actionData }: Route.Comp
       {d.status === "VALIDATED" ? (
         <Alert tone="success" title={`Validée le ${d.decidedAt} par ${d.decidedBy ?? ""}`}>
           Le contrat est actif et le lien d’activation de l’espace adhérent a été envoyé.
+        </Alert>
+      ) : null}
+      {d.nirReview ? (
+        <Alert tone="warning" title={NIR_REVIEW_LABEL}>
+          Le numéro de sécurité sociale d’au moins une personne de cette demande appartient déjà à une personne protégée par Bascule.
+          Vérifiez auprès du demandeur (double adhésion, changement de contrat, erreur de saisie) avant de valider.
         </Alert>
       ) : null}
       <div className="grid gap-6">
@@ -143,7 +155,7 @@ export default function AdhesionDetail({ loaderData: d, actionData }: Route.Comp
               ROLE_LABELS[p.role],
               `${p.civility ? `${p.civility} ` : ""}${p.name}`,
               p.birthDate,
-              p.nir ?? (p.coveredBy ? `sur le numéro de ${p.coveredBy}` : ""),
+              p.nir ? (p.nirAlreadyKnown ? `${p.nir} (déjà connu : à vérifier)` : p.nir) : p.coveredBy ? `sur le numéro de ${p.coveredBy}` : "",
               p.memberNumber ?? "",
             ])}
           />
@@ -187,6 +199,12 @@ export default function AdhesionDetail({ loaderData: d, actionData }: Route.Comp
             <Form method="post" className="mb-8">
               <input type="hidden" name="intent" value="validate" />
               <p className="mb-3 text-sm">Valider active le contrat et envoie au nouvel adhérent le lien d’activation de son espace.</p>
+              {d.nirReview ? (
+                <p className="mb-3">
+                  <input type="checkbox" id="nirChecked" name="nirChecked" required className="mr-2" />
+                  <label htmlFor="nirChecked">J’ai vérifié le numéro de sécurité sociale déjà connu.</label>
+                </p>
+              ) : null}
               <button type="submit" disabled={pending} className="inline-flex items-center rounded-md bg-brand-700 px-5 py-2.5 font-semibold text-white hover:bg-brand-800 disabled:opacity-70">
                 Valider l’adhésion
               </button>

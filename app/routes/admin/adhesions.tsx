@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import { listPendingSubscriptions } from "~/features/subscriptions/review-subscriptions.server";
+import { NIR_REVIEW_LABEL, listPendingSubscriptions } from "~/features/subscriptions/review-subscriptions.server";
 import { requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { Alert, DataTable, PageHeader } from "~/ui/layout";
@@ -22,6 +22,7 @@ export async function loader(args: Route.LoaderArgs) {
       departement: r.departement,
       startDate: frenchDate(r.startDate),
       personCount: r.personCount,
+      nirReview: r.nirReview,
     })),
   };
 }
@@ -36,7 +37,7 @@ export default function Adhesions({ loaderData }: Route.ComponentProps) {
       ) : (
         <DataTable
           caption={`${rows.length} adhésion${rows.length > 1 ? "s" : ""} en attente`}
-          headers={["Signée le", "Contrat", "Adhérent(e)", "Formule", "Département", "Date d’effet", "Personnes"]}
+          headers={["Signée le", "Contrat", "Adhérent(e)", "Formule", "Département", "Date d’effet", "Personnes", "À vérifier"]}
           rows={rows.map((r) => [
             r.signedAt,
             <Link key="link" to={`/admin/adhesions/${r.id}`}>
@@ -47,6 +48,13 @@ export default function Adhesions({ loaderData }: Route.ComponentProps) {
             r.departement,
             r.startDate,
             String(r.personCount),
+            r.nirReview ? (
+              <strong key="review" className="text-danger">
+                {NIR_REVIEW_LABEL}
+              </strong>
+            ) : (
+              ""
+            ),
           ])}
         />
       )}

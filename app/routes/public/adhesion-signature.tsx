@@ -76,11 +76,6 @@ export async function action(args: Route.ActionArgs) {
       return refuse(`Ce code a expiré (il est valable ${CODE_LIFETIME_MS / 60_000} minutes). Demandez un nouveau code.`);
     case "no-code":
       return refuse("Demandez d’abord un code : il vous sera envoyé par e-mail.");
-    case "duplicate-nir":
-      return refuse(
-        `Une des personnes à protéger est déjà couverte par Bascule : cette adhésion ne peut pas être finalisée en ligne. Votre demande reste enregistrée ; appelez-nous au ${INSURER.phone} (${INSURER.phoneHours}).`,
-        false,
-      );
     case "incomplete":
       throw redirect("/adhesion");
   }
