@@ -6,6 +6,7 @@ import { MIN_MEMBER_COUNT, resetDemoData, seedDemoData } from "~/features/demo/s
 import { attachInboundEmail, dismissInboundEmail, inboundCounts, listInboundEmails, readInboundAttachment, readInboundEmail } from "~/features/claims/email/triage.server";
 import { auditLog, claimDocuments, claims, inboundClaimEmails, mailOutbox, persons } from "~/platform/db/schema";
 import { type ClaimsMailboxOpener, claimsMailboxOpener, PROCESSED_KEYWORD } from "~/platform/mail/imap.server";
+import { openInboundSender } from "~/platform/crypto/personal-data.server";
 import {
   buildMessage,
   createTestMailbox,
@@ -101,7 +102,10 @@ describe.skipIf(!IMAP_TEST_URL)(IMAP_TEST_URL ? "claims e-mail intake against Do
     expect(outbox[0]!.textBody).toContain(`${ORIGIN}/espace/remboursements/${claim!.number}`);
 
     const [row] = await t.db.select().from(inboundClaimEmails);
-    expect(row).toMatchObject({ status: "CLAIM_CREATED", claimId: claim!.id, fromAddress: member.email, contractId: member.contractId });
+    expect(row).toMatchObject({ status: "CLAIM_CREATED", claimId: claim!.id, contractId: member.contractId });
+    // The sender is kept encrypted only (ADR 019), and still opens to the member's address.
+    expect(row!.legacyFromAddress).toBeNull();
+    expect(openInboundSender(row!)).toBe(member.email);
     expect(row!.serverMarkedAt).toBeInstanceOf(Date);
     expect(row!.rawEnc).not.toContain("facture");
     expect(await allMarked()).toBe(true);
