@@ -11,7 +11,8 @@ import { saveQuote } from "~/features/quotes/create-quote.server";
 import { ensureTariff } from "~/features/quotes/ensure-tariff.server";
 import { isMandateReference } from "~/features/subscriptions/sepa-mandate";
 import { mandatePdfForDraft } from "~/features/subscriptions/mandate-pdf.server";
-import { NIR_REVIEW_LABEL, getSubscriptionDetail, listPendingSubscriptions, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
+import { getSubscriptionDetail, listPendingSubscriptions, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
+import { NIR_REVIEW_LABEL } from "~/features/subscriptions/format";
 import { sendSignatureCode, verifySignatureCode } from "~/features/subscriptions/signature.server";
 import {
   DRAFT_LIFETIME_MS,

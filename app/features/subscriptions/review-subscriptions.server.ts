@@ -22,8 +22,6 @@ import { openDraft } from "./draft-storage.server";
  * validation requires the reviewer to confirm the check was done.
  */
 
-export const NIR_REVIEW_LABEL = "NIR déjà connu : à vérifier avant validation";
-
 /** A pending person with an encrypted NIR but no blind index: that NIR belonged to someone already. */
 const nirAlreadyKnown = (p: { nirEnc: unknown; nirBidx: string | null }) => p.nirEnc !== null && p.nirBidx === null;
 

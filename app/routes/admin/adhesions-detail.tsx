@@ -1,7 +1,8 @@
+import { NIR_REVIEW_LABEL } from "~/features/subscriptions/format";
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
-import { NIR_REVIEW_LABEL, getSubscriptionDetail, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
+import { getSubscriptionDetail, refuseSubscription, validateSubscription } from "~/features/subscriptions/review-subscriptions.server";
 import { refusalSchema } from "~/features/subscriptions/schemas";
 import { ROLE_LABELS } from "~/features/subscriptions/format";
 import { auditActorOf, ipHashOf, requirePermission } from "~/platform/auth/guards.server";

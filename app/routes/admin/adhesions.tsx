@@ -1,5 +1,6 @@
+import { NIR_REVIEW_LABEL } from "~/features/subscriptions/format";
 import { Link } from "react-router";
-import { NIR_REVIEW_LABEL, listPendingSubscriptions } from "~/features/subscriptions/review-subscriptions.server";
+import { listPendingSubscriptions } from "~/features/subscriptions/review-subscriptions.server";
 import { requirePermission } from "~/platform/auth/guards.server";
 import { db } from "~/platform/db/client.server";
 import { Alert, DataTable, PageHeader } from "~/ui/layout";
