@@ -16,7 +16,7 @@ import { expireDrafts } from "~/features/subscriptions/subscription-draft.server
 import { purgeExpiredQuotes } from "~/features/quotes/purge-quotes.server";
 import { startSwitchboardScheduler } from "~/features/switchboard/reopen/schedule-reopens.server";
 import { createServiceMatcher } from "~/features/switchboard/route-ownership";
-import { MAX_CLAIM_BODY_BYTES } from "~/features/claims/index.server";
+import { CLAIM_TOO_LARGE_MESSAGE, MAX_CLAIM_BODY_BYTES } from "~/features/claims/index.server";
 import { config } from "~/platform/config/env.server";
 import { database, db } from "~/platform/db/client.server";
 import { afterMigrate } from "~/after-migrate.server";
@@ -64,6 +64,10 @@ export const BODY_LIMITS: BodyLimits = {
     // Online claim filing: two documents of 10 MB, the page's plain form and the upload endpoint.
     "/espace/remboursements/nouveau": MAX_CLAIM_BODY_BYTES,
     "/espace/remboursements/nouveau/envoi": MAX_CLAIM_BODY_BYTES,
+  },
+  refusals: {
+    // The upload endpoint's script reads a rejection as JSON and shows its message.
+    "/espace/remboursements/nouveau/envoi": { json: { kind: "rejected", message: CLAIM_TOO_LARGE_MESSAGE }, text: CLAIM_TOO_LARGE_MESSAGE },
   },
 };
 

@@ -5,4 +5,4 @@
 export { recordClaimEvent, submitClaim } from "./member/submit-claim.server";
 export { ingestMessage } from "./email/email-intake.server";
 /** The largest claim form accepted (two documents and the fields): the host's body limit of the filing paths. */
-export { MAX_CLAIM_BODY_BYTES } from "./member/documents.server";
+export { CLAIM_TOO_LARGE_MESSAGE, MAX_CLAIM_BODY_BYTES } from "./member/documents.server";

@@ -15,6 +15,11 @@ export type BodyLimits = {
   defaultMaxBytes: number;
   /** Exact paths that accept more (uploads), by path as in `app/routes.ts`, without trailing slash. */
   paths: Readonly<Record<string, number>>;
+  /**
+   * What a path says when it refuses, when it has more to say than the generic text: the JSON
+   * its own clients read (`Accept: application/json`) and the text for everyone else.
+   */
+  refusals?: Readonly<Record<string, { json: unknown; text: string }>>;
 };
 
 /**
@@ -22,10 +27,15 @@ export type BodyLimits = {
  * (`/_root.data` for the home page): they get the limit of the page they submit.
  */
 export function bodyLimitFor(limits: BodyLimits, pathname: string): number {
+  const path = limitedPath(pathname);
+  return Object.hasOwn(limits.paths, path) ? limits.paths[path]! : limits.defaultMaxBytes;
+}
+
+function limitedPath(pathname: string): string {
   let path = pathname.endsWith(".data") ? pathname.slice(0, -".data".length) : pathname;
   if (path === "/_root") path = "/";
   if (path.length > 1 && path.endsWith("/")) path = path.replace(/\/+$/, "") || "/";
-  return Object.hasOwn(limits.paths, path) ? limits.paths[path]! : limits.defaultMaxBytes;
+  return path;
 }
 
 export class BodyTooLargeError extends Error {
@@ -57,6 +67,8 @@ const LINGER_BYTES = 8 * 1024 * 1024;
 export function bodyLimit(limits: BodyLimits, onRefusal?: (req: ExpressRequest, res: ExpressResponse, limit: number) => void) {
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     const limit = bodyLimitFor(limits, req.path);
+    const path = limitedPath(req.path);
+    const refusal = limits.refusals && Object.hasOwn(limits.refusals, path) ? limits.refusals[path]! : null;
     let seen = 0;
     let cut = false;
     let discarded = 0;
@@ -91,7 +103,8 @@ export function bodyLimit(limits: BodyLimits, onRefusal?: (req: ExpressRequest, 
       res.setHeader("Connection", "close");
       (req.socket as { destroySoon?: () => void }).destroySoon = linger;
       res.status(413).setHeader("Cache-Control", "no-store");
-      res.type("text/plain; charset=utf-8").send(TOO_LARGE_TEXT);
+      if (refusal && req.get("accept")?.includes("application/json")) res.json(refusal.json);
+      else res.type("text/plain; charset=utf-8").send(refusal?.text ?? TOO_LARGE_TEXT);
     };
 
     const push = req.push.bind(req);

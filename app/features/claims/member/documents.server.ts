@@ -68,7 +68,8 @@ export class UploadRejected extends Error {
   }
 }
 
-const TOO_LARGE = "L’envoi dépasse la taille autorisée : chaque justificatif doit faire 10 Mo au plus. Rien n’a été enregistré.";
+/** Shown to a member whose claim is over the size limit, by the route or by the server-wide limit. */
+export const CLAIM_TOO_LARGE_MESSAGE = "L’envoi dépasse la taille autorisée : chaque justificatif doit faire 10 Mo au plus. Rien n’a été enregistré.";
 
 /**
  * Reads a multipart claim form without ever holding more than the limit: a declared length over it
@@ -81,7 +82,7 @@ export async function readClaimForm(request: Request, maxBytes = MAX_CLAIM_BODY_
   try {
     bytes = await readBodyWithLimit(request, maxBytes);
   } catch (error) {
-    if (error instanceof BodyLimitExceeded) throw new UploadRejected(413, TOO_LARGE);
+    if (error instanceof BodyLimitExceeded) throw new UploadRejected(413, CLAIM_TOO_LARGE_MESSAGE);
     throw new UploadRejected(400, "Le formulaire envoyé est illisible.");
   }
   try {
