@@ -12,6 +12,8 @@ import { expectAccessible, fillLogin, loginStaff } from "./support";
 
 const ALICE = DEMO_STAFF.find((s) => s.email.startsWith("admin.alice"))!.email;
 const BRUNO = DEMO_STAFF.find((s) => s.email.startsWith("admin.bruno"))!.email;
+// Histories name staff by display name, never by e-mail address (ADR 019).
+const ALICE_NAME = DEMO_STAFF.find((s) => s.email === ALICE)!.displayName;
 const QUOTES = SERVICE_CATALOGUE["devis-en-ligne"];
 const SUBSCRIPTION = SERVICE_CATALOGUE["adhesion-en-ligne"];
 const CLAIMS = SERVICE_CATALOGUE["remboursements-en-ligne"];
@@ -153,7 +155,7 @@ test("activation is closed, re-tested, checked and reopened by a second admin af
   await expect(alice.getByRole("heading", { level: 1, name: ACTIVATION.label })).toBeVisible();
   const timeline = alice.getByRole("table", { name: /Changements d’état du service/ });
   await expect(timeline.getByRole("row").nth(1)).toContainText("Ouvert → Fermé");
-  await expect(timeline.getByRole("row").nth(1)).toContainText(ALICE);
+  await expect(timeline.getByRole("row").nth(1)).toContainText(ALICE_NAME);
   await expectAccessible(alice);
   await expect(alice.getByRole("radio", { name: "Réouverture complète" })).toBeChecked();
   await alice.getByRole("button", { name: "Demander la réouverture" }).click();
@@ -195,7 +197,7 @@ test("activation is closed, re-tested, checked and reopened by a second admin af
     await sign.first().click();
     await expect(sign).toHaveCount(left - 1);
   }
-  await expect(alice.getByText(`Validé par ${ALICE}`)).toHaveCount(items);
+  await expect(alice.getByText(`Validé par ${ALICE_NAME}`)).toHaveCount(items);
 
   // Four eyes: the requester cannot approve, and is told why; the server refuses too.
   const approve = alice.getByRole("button", { name: "Approuver" });
