@@ -174,7 +174,7 @@ export async function completeTotpStep(
   });
 }
 
-export async function logout(db: Db, input: { sessionId: string; userId: string; email: string; ipHash: string }): Promise<void> {
+export async function logout(db: Db, input: { sessionId: string; userId: string; ipHash: string }): Promise<void> {
   await db.transaction(async (tx) => {
     await invalidateSession(tx, input.sessionId);
     await auditOwnAccount(tx, { id: input.userId }, "auth.logout", "success", input.ipHash, new Date());

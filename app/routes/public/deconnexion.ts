@@ -13,7 +13,7 @@ export async function loader() {
 export async function action({ request, context }: Route.ActionArgs) {
   const found = await getAnySession({ request, context });
   if (found) {
-    await logout(db(), { sessionId: found.session.id, userId: found.user.id, email: found.user.email, ipHash: ipHashOf(context) });
+    await logout(db(), { sessionId: found.session.id, userId: found.user.id, ipHash: ipHashOf(context) });
   }
   return redirectClearingSession("/connexion?info=deconnecte");
 }
